@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the mkms guest tooling. Sourced, never executed.
+#
+# Everything a script downloads or builds lives under MKMS_CACHE
+# (default: ${XDG_CACHE_HOME:-$HOME/.cache}/mkms), keyed by what it was
+# built from, so that a fresh checkout reuses it and nothing is written
+# into the checkout except out/.
+
+MKMS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MKMS_CACHE=${MKMS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mkms}
+
+log()
+{
+	printf '%s: %s\n' "${0##*/}" "$*" >&2
+}
+
+die()
+{
+	log "error: $*"
+	exit 1
+}
+
+# Seconds since the epoch, for the progress lines of long steps.
+now()
+{
+	date +%s
+}
+
+# apt_install PKG...: install the Debian packages that are missing. The
+# package lists are refreshed once per call when something is missing,
+# as apt-cache knows nothing on a machine that never ran 'apt-get update'.
+apt_install()
+{
+	local missing=() p
+
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+
+	[ "$(id -u)" -eq 0 ] ||
+		die "need root to install: ${missing[*]} (or install them yourself)"
+	log "installing ${missing[*]}"
+	apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >&2
+}
+
+# debian_mirror: the URI of the Debian archive this machine already uses,
+# taken from its apt configuration so that no host name lives in the repo.
+debian_mirror()
+{
+	local uri
+
+	uri=$(apt-get indextargets --format '$(REPO_URI) $(SUITE) $(COMPONENT)' \
+		'Created-By: Packages' 2>/dev/null |
+		awk '$2 !~ /-security$/ && $3 == "main" { print $1; exit }')
+	if [ -z "$uri" ]; then
+		uri=$(grep -rhoE '^(deb|URIs:)[[:space:]]+(\[[^]]*\][[:space:]]+)?[a-z]+://[^[:space:]]+' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+			grep -v -- '-security' | awk '{ print $NF; exit }')
+	fi
+	[ -n "$uri" ] || die "no Debian archive found in the apt configuration"
+	printf '%s\n' "${uri%/}"
+}
+
+# content_hash FILE...: a short hash of the given files' contents.
+content_hash()
+{
+	cat "$@" | sha256sum | cut -c1-12
+}
