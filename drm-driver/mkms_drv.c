@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mkms: a virtual KMS driver built on DRM managed lifetimes.
+ *
+ * The module registers the platform driver "mkms" and creates num_devices
+ * platform devices mkms.0 ... mkms.N-1 for it to bind to, so that every
+ * device can be unbound and bound again through sysfs like real hardware:
+ *
+ *   echo mkms.0 > /sys/bus/platform/drivers/mkms/unbind
+ *   echo mkms.0 > /sys/bus/platform/drivers/mkms/bind
+ *
+ * Read mkms_drv.h first: it says which lifetime each structure has.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vblank.h>
+
+#include "mkms_drv.h"
+
+/* ---- Module parameters ------------------------------------------------ */
+
+static unsigned int num_devices = 1;
+module_param(num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices,
+		 "Number of mkms platform devices to create (1-"
+		 __stringify(MKMS_MAX_DEVICES) ", default 1)");
+
+/* ---- KMS glue ----------------------------------------------------------- */
+
+/*
+ * Enables before planes, so that the event of a CRTC being switched on is
+ * armed for its first vblank rather than sent before the pipe runs; planes
+ * with flags 0, so that the CRTC being switched off still gets atomic_flush
+ * and sends its event.
+ */
+static void mkms_atomic_commit_tail(struct drm_atomic_state *state)
+{
+	struct drm_device *drm = state->dev;
+
+	drm_atomic_helper_commit_modeset_disables(drm, state);
+	drm_atomic_helper_commit_modeset_enables(drm, state);
+	drm_atomic_helper_commit_planes(drm, state, 0);
+	drm_atomic_helper_fake_vblank(state);
+	drm_atomic_helper_commit_hw_done(state);
+	drm_atomic_helper_wait_for_flip_done(drm, state);
+	drm_atomic_helper_cleanup_planes(drm, state);
+}
+
+static const struct drm_mode_config_helper_funcs mkms_mode_config_helpers = {
+	.atomic_commit_tail = mkms_atomic_commit_tail,
+};
+
+static const struct drm_mode_config_funcs mkms_mode_config_funcs = {
+	.fb_create	= drm_gem_fb_create,
+	.atomic_check	= drm_atomic_helper_check,
+	.atomic_commit	= drm_atomic_helper_commit,
+};
+
+static int mkms_modeset_init(struct mkms_device *mkms)
+{
+	struct drm_device *drm = &mkms->drm;
+	unsigned int i;
+	int ret;
+
+	ret = drmm_mode_config_init(drm);
+	if (ret)
+		return ret;
+
+	drm->mode_config.min_width = MKMS_MIN_SIZE;
+	drm->mode_config.min_height = MKMS_MIN_SIZE;
+	drm->mode_config.max_width = MKMS_MAX_SIZE;
+	drm->mode_config.max_height = MKMS_MAX_SIZE;
+	drm->mode_config.cursor_width = MKMS_CURSOR_SIZE;
+	drm->mode_config.cursor_height = MKMS_CURSOR_SIZE;
+	drm->mode_config.preferred_depth = 24;
+	drm->mode_config.funcs = &mkms_mode_config_funcs;
+	drm->mode_config.helper_private = &mkms_mode_config_helpers;
+
+	mkms->outputs = drmm_kcalloc(drm, mkms->num_outputs,
+				     sizeof(*mkms->outputs), GFP_KERNEL);
+	if (!mkms->outputs)
+		return -ENOMEM;
+
+	for (i = 0; i < mkms->num_outputs; i++) {
+		ret = mkms_output_init(mkms, i);
+		if (ret)
+			return ret;
+	}
+
+	ret = drm_vblank_init(drm, mkms->num_outputs);
+	if (ret)
+		return ret;
+
+	drm_mode_config_reset(drm);
+	return 0;
+}
+
+DEFINE_DRM_GEM_FOPS(mkms_fops);
+
+static const struct drm_driver mkms_driver = {
+	.driver_features	= DRIVER_MODESET | DRIVER_ATOMIC | DRIVER_GEM |
+				  DRIVER_RENDER,
+	.fops			= &mkms_fops,
+	DRM_GEM_SHMEM_DRIVER_OPS,
+	.name			= MKMS_DRIVER_NAME,
+	.desc			= "Virtual KMS on managed lifetimes",
+	.date			= "20261121",
+	.major			= 1,
+	.minor			= 0,
+};
+
+/* ---- Platform driver ---------------------------------------------------- */
+
+static int mkms_probe(struct platform_device *pdev)
+{
+	struct mkms_device *mkms;
+	struct drm_device *drm;
+	int ret;
+
+	mkms = devm_drm_dev_alloc(&pdev->dev, &mkms_driver,
+				  struct mkms_device, drm);
+	if (IS_ERR(mkms))
+		return PTR_ERR(mkms);
+	drm = &mkms->drm;
+	platform_set_drvdata(pdev, mkms);
+
+	/* No real DMA, but PRIME import wants a device that can map. */
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	mkms->num_outputs = 1;
+	ret = mkms_hw_init(mkms, mkms->num_outputs);
+	if (ret)
+		return ret;
+
+	ret = mkms_modeset_init(mkms);
+	if (ret)
+		return ret;
+
+	ret = drm_dev_register(drm, 0);
+	if (ret)
+		return ret;
+
+	drm_info(drm, "%s bound, %u output(s)\n", dev_name(&pdev->dev),
+		 mkms->num_outputs);
+	return 0;
+}
+
+/*
+ * Unplug first, so that no new ioctl reaches the hardware and every
+ * drm_dev_enter() section has finished; then complete what waited for a
+ * vblank; then switch the display off. The vblank timers are revoked by
+ * mkms_hw_release(), a devm action that runs after this function and before
+ * the hardware's memory is freed. The drm_device itself lives on until the
+ * last fd is closed.
+ */
+static void mkms_remove(struct platform_device *pdev)
+{
+	struct mkms_device *mkms = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&mkms->drm);
+	mkms_crtc_unplug(mkms);
+	drm_atomic_helper_shutdown(&mkms->drm);
+	drm_info(&mkms->drm, "%s unbound\n", dev_name(&pdev->dev));
+}
+
+static void mkms_shutdown(struct platform_device *pdev)
+{
+	struct mkms_device *mkms = platform_get_drvdata(pdev);
+
+	drm_atomic_helper_shutdown(&mkms->drm);
+	drm_info(&mkms->drm, "%s shut down\n", dev_name(&pdev->dev));
+}
+
+static struct platform_driver mkms_platform_driver = {
+	.probe		= mkms_probe,
+	.remove		= mkms_remove,
+	.shutdown	= mkms_shutdown,
+	.driver		= {
+		.name	= MKMS_DRIVER_NAME,
+	},
+};
+
+/* ---- Module ------------------------------------------------------------- */
+
+static struct platform_device *mkms_pdevs[MKMS_MAX_DEVICES];
+
+static void mkms_destroy_devices(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mkms_pdevs); i++) {
+		platform_device_unregister(mkms_pdevs[i]);
+		mkms_pdevs[i] = NULL;
+	}
+}
+
+static int __init mkms_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (num_devices < 1 || num_devices > MKMS_MAX_DEVICES) {
+		pr_err("mkms: num_devices=%u is out of range 1-%u\n",
+		       num_devices, MKMS_MAX_DEVICES);
+		return -EINVAL;
+	}
+
+	/* Not platform_driver_probe(): that would hide bind/unbind in sysfs. */
+	ret = platform_driver_register(&mkms_platform_driver);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < num_devices; i++) {
+		mkms_pdevs[i] = platform_device_register_simple(MKMS_DRIVER_NAME,
+								i, NULL, 0);
+		if (IS_ERR(mkms_pdevs[i])) {
+			ret = PTR_ERR(mkms_pdevs[i]);
+			mkms_pdevs[i] = NULL;
+			pr_err("mkms: cannot create device mkms.%u: %d\n",
+			       i, ret);
+			mkms_destroy_devices();
+			platform_driver_unregister(&mkms_platform_driver);
+			return ret;
+		}
+	}
+
+	return 0;
+}
+
+static void __exit mkms_exit(void)
+{
+	mkms_destroy_devices();
+	platform_driver_unregister(&mkms_platform_driver);
+}
+
+module_init(mkms_init);
+module_exit(mkms_exit);
+
+MODULE_DESCRIPTION("Virtual KMS driver built on DRM managed lifetimes");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mkms: a virtual KMS driver built on DRM managed lifetimes.
+ *
+ * Two lifetimes meet in this driver, and every structure below says which
+ * one it has:
+ *
+ * - Allocations that KMS or userspace can reach (the drm_device and the KMS
+ *   objects) are drmm-managed and live until the last reference to the
+ *   drm_device is dropped, which may be long after the device was unbound.
+ * - The virtual hardware (struct mkms_hw) is devm-managed and lives exactly
+ *   as long as the device is bound. It is only ever touched through the
+ *   mkms_hw_*() helpers, each of which runs inside drm_dev_enter() and does
+ *   nothing once the device is unplugged.
+ */
+
+#ifndef _MKMS_DRV_H_
+#define _MKMS_DRV_H_
+
+#include <linux/hrtimer.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
+#include <drm/drm_device.h>
+#include <drm/drm_encoder.h>
+#include <drm/drm_plane.h>
+#include <drm/drm_rect.h>
+
+#include "mkms_shared.h"
+
+#define MKMS_MAX_DEVICES	32
+
+#define MKMS_MIN_SIZE		32
+#define MKMS_MAX_SIZE		8192
+#define MKMS_CURSOR_SIZE	512
+#define MKMS_DEFAULT_WIDTH	1024
+#define MKMS_DEFAULT_HEIGHT	768
+
+/* Scanout register slots of a display pipe: one primary, one cursor. */
+enum mkms_plane_slot {
+	MKMS_SLOT_PRIMARY,
+	MKMS_SLOT_CURSOR,
+	MKMS_PLANES_PER_PIPE
+};
+
+struct mkms_hw;
+
+/**
+ * struct mkms_output - one display pipe as KMS sees it
+ * @crtc: the CRTC, scanning out @primary and @cursor
+ * @encoder: the virtual encoder feeding @connector
+ * @connector: the always-connected virtual connector
+ * @primary: the primary plane
+ * @cursor: the cursor plane
+ *
+ * drmm-managed: part of the drm_device's lifetime, so it stays valid for as
+ * long as any fd, atomic state or dma-buf holds the drm_device.
+ */
+struct mkms_output {
+	struct drm_crtc crtc;
+	struct drm_encoder encoder;
+	struct drm_connector connector;
+	struct drm_plane *primary;
+	struct drm_plane *cursor;
+};
+
+/**
+ * struct mkms_plane - a plane of one display pipe
+ * @base: the DRM plane
+ * @pipe: index of the pipe (and CRTC) the plane belongs to
+ * @slot: the plane's scanout registers within the pipe
+ *
+ * drmm-managed, like every KMS object of the driver.
+ */
+struct mkms_plane {
+	struct drm_plane base;
+	unsigned int pipe;
+	unsigned int slot;
+};
+
+static inline struct mkms_plane *to_mkms_plane(struct drm_plane *plane)
+{
+	return container_of(plane, struct mkms_plane, base);
+}
+
+/**
+ * struct mkms_device - one mkms device
+ * @drm: the DRM device, embedded so that devm_drm_dev_alloc() manages it
+ * @hw: the virtual hardware; devm memory, freed at unbind. Only the
+ *	mkms_hw_*() helpers may dereference it, inside drm_dev_enter().
+ * @outputs: the display pipes (drmm memory)
+ * @num_outputs: number of entries in @outputs
+ */
+struct mkms_device {
+	struct drm_device drm;
+	struct mkms_hw *hw;
+	struct mkms_output *outputs;
+	unsigned int num_outputs;
+};
+
+static inline struct mkms_device *to_mkms_device(struct drm_device *drm)
+{
+	return container_of(drm, struct mkms_device, drm);
+}
+
+static inline struct mkms_output *to_mkms_output(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct mkms_output, crtc);
+}
+
+/* mkms_hw.c: the virtual hardware */
+
+/**
+ * struct mkms_hw_plane_regs - the scanout registers of one plane
+ * @enabled: the plane is scanned out
+ * @format: DRM fourcc of the framebuffer
+ * @pitch: bytes per line of the framebuffer
+ * @src: source rectangle in the framebuffer, 16.16 fixed point
+ * @dst: destination rectangle on the CRTC, in pixels
+ *
+ * A plain value type: the plane code fills one in and hands it to
+ * mkms_hw_plane_update(), which copies it into the hardware.
+ */
+struct mkms_hw_plane_regs {
+	bool enabled;
+	u32 format;
+	u32 pitch;
+	struct drm_rect src;
+	struct drm_rect dst;
+};
+
+int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes);
+void mkms_hw_pipe_enable(struct mkms_device *mkms, unsigned int pipe,
+			 const struct drm_display_mode *mode);
+void mkms_hw_pipe_disable(struct mkms_device *mkms, unsigned int pipe);
+int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe);
+void mkms_hw_vblank_irq_disable(struct mkms_device *mkms, unsigned int pipe);
+bool mkms_hw_vblank_timestamp(struct mkms_device *mkms, unsigned int pipe,
+			      ktime_t *timestamp);
+void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
+			  unsigned int plane,
+			  const struct mkms_hw_plane_regs *regs);
+
+/* mkms_crtc.c */
+int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,
+		   struct drm_plane *primary, struct drm_plane *cursor);
+void mkms_crtc_handle_vblank(struct mkms_device *mkms, unsigned int pipe);
+void mkms_crtc_unplug(struct mkms_device *mkms);
+
+/* mkms_plane.c */
+struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
+				    enum drm_plane_type type,
+				    unsigned int pipe);
+
+/* mkms_output.c */
+int mkms_output_init(struct mkms_device *mkms, unsigned int index);
+
+#endif /* _MKMS_DRV_H_ */

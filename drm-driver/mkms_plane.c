@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Planes: each display pipe has a primary and a cursor plane, scanned out
+ * from GEM shmem framebuffers. The shadow-plane helpers keep the buffer
+ * mapped for the duration of a commit; atomic_update copies the plane's
+ * geometry into the pipe's scanout registers.
+ */
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_plane.h>
+
+#include "mkms_drv.h"
+
+static const u32 mkms_plane_formats[] = {
+	DRM_FORMAT_XRGB8888,
+	DRM_FORMAT_ARGB8888,
+	DRM_FORMAT_XBGR8888,
+	DRM_FORMAT_ABGR8888,
+	DRM_FORMAT_RGB565,
+};
+
+static const u64 mkms_plane_modifiers[] = {
+	DRM_FORMAT_MOD_LINEAR,
+	DRM_FORMAT_MOD_INVALID
+};
+
+static const struct drm_plane_funcs mkms_plane_funcs = {
+	.update_plane		= drm_atomic_helper_update_plane,
+	.disable_plane		= drm_atomic_helper_disable_plane,
+	DRM_GEM_SHADOW_PLANE_FUNCS,
+};
+
+static int mkms_plane_atomic_check(struct drm_plane *plane,
+				   struct drm_atomic_state *state)
+{
+	struct drm_plane_state *plane_state =
+		drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *crtc_state = NULL;
+
+	if (plane_state->crtc)
+		crtc_state = drm_atomic_get_new_crtc_state(state,
+							   plane_state->crtc);
+
+	return drm_atomic_helper_check_plane_state(plane_state, crtc_state,
+						   DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   true, true);
+}
+
+static void mkms_plane_atomic_update(struct drm_plane *plane,
+				     struct drm_atomic_state *state)
+{
+	struct drm_plane_state *plane_state =
+		drm_atomic_get_new_plane_state(state, plane);
+	struct mkms_plane *mplane = to_mkms_plane(plane);
+	struct mkms_hw_plane_regs regs = {};
+
+	if (plane_state->visible && plane_state->fb) {
+		regs.enabled = true;
+		regs.format = plane_state->fb->format->format;
+		regs.pitch = plane_state->fb->pitches[0];
+		regs.src = plane_state->src;
+		regs.dst = plane_state->dst;
+	}
+
+	mkms_hw_plane_update(to_mkms_device(plane->dev), mplane->pipe,
+			     mplane->slot, &regs);
+}
+
+static void mkms_plane_atomic_disable(struct drm_plane *plane,
+				      struct drm_atomic_state *state)
+{
+	struct mkms_plane *mplane = to_mkms_plane(plane);
+	const struct mkms_hw_plane_regs regs = {};
+
+	mkms_hw_plane_update(to_mkms_device(plane->dev), mplane->pipe,
+			     mplane->slot, &regs);
+}
+
+static const struct drm_plane_helper_funcs mkms_plane_helper_funcs = {
+	DRM_GEM_SHADOW_PLANE_HELPER_FUNCS,
+	.atomic_check	= mkms_plane_atomic_check,
+	.atomic_update	= mkms_plane_atomic_update,
+	.atomic_disable	= mkms_plane_atomic_disable,
+};
+
+/**
+ * mkms_plane_create - create a plane for a display pipe
+ * @mkms: the device
+ * @type: DRM_PLANE_TYPE_PRIMARY or DRM_PLANE_TYPE_CURSOR
+ * @pipe: the pipe, which is also the index of the only CRTC it can use
+ *
+ * The plane is drmm-allocated: it lives as long as the drm_device.
+ *
+ * Returns: the plane or an ERR_PTR().
+ */
+struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
+				    enum drm_plane_type type,
+				    unsigned int pipe)
+{
+	struct mkms_plane *mplane;
+
+	mplane = drmm_universal_plane_alloc(&mkms->drm, struct mkms_plane,
+					    base, BIT(pipe), &mkms_plane_funcs,
+					    mkms_plane_formats,
+					    ARRAY_SIZE(mkms_plane_formats),
+					    mkms_plane_modifiers, type, NULL);
+	if (IS_ERR(mplane))
+		return ERR_CAST(mplane);
+
+	mplane->pipe = pipe;
+	mplane->slot = type == DRM_PLANE_TYPE_CURSOR ? MKMS_SLOT_CURSOR :
+						       MKMS_SLOT_PRIMARY;
+	drm_plane_helper_add(&mplane->base, &mkms_plane_helper_funcs);
+	/* A hint only: the virtual scanout reads the whole plane every frame. */
+	drm_plane_enable_fb_damage_clips(&mplane->base);
+	return &mplane->base;
+}
