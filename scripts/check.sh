@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: the one test command. Installs what it needs, builds the
+# test kernel, guest rootfs, module and tests (all cached but the last
+# two), runs the static checks, boots the debug guest once to run every
+# test on mkms and the reference runs on vkms, and ends with the line
+# "N passed, N failed, N skipped". Exits non-zero on any failure.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+usage()
+{
+	cat <<EOT
+usage: ${0##*/}
+
+Environment:
+  KVER=6.12               kernel series of the test kernel
+  EXTRA_GUEST_TESTS=DIR   also run every executable in DIR in the guest,
+                          on mkms (exit 0 pass, 77 skip, else fail)
+  GUEST_TIMEOUT=2400      seconds before a hung guest is killed
+  MKMS_CACHE=DIR          cache of kernel, rootfs (default ~/.cache/mkms)
+
+Evidence is left in out/check/: console.log (the guest's full kernel
+log), igt-<driver>/results.json, summary.json and the per-step logs.
+EOT
+}
+case ${1:-} in
+-h|--help) usage; exit 0 ;;
+'') ;;
+*) usage >&2; exit 2 ;;
+esac
+
+top=$MKMS_TOP
+out=$top/out/check
+share=$out/guest
+kver=${KVER:-6.12}
+
+apt_install qemu-system-x86 debootstrap sparse gcc make perl python3 \
+	libdrm-dev pkg-config kmod e2fsprogs
+
+kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
+image=$("$top/scripts/rootfs.sh" build)
+krel=$(cat "$kdir/include/config/kernel.release")
+
+# One run at a time: a second one would wipe the first one's evidence.
+mkdir -p "$top/out"
+exec 8>"$top/out/.check.lock"
+flock -n 8 || die "another make check is running in $top"
+
+rm -rf "$out"
+mkdir -p "$out" "$share/results"
+host_steps=$out/host-steps.log
+: >"$host_steps"
+
+host_step()	# host_step RESULT TEST SUBTEST
+{
+	echo "$1 host $2 $3" >>"$host_steps"
+	log "$1: $2 $3"
+}
+
+# --- Build and static checks on the host -------------------------------
+
+log "self-tests of the judge (scripts/tests)"
+if python3 "$top/scripts/tests/test_summarize.py" >"$out/selftest.log" 2>&1; then
+	host_step pass harness summarize-selftest
+else
+	cat "$out/selftest.log" >&2
+	host_step fail harness summarize-selftest
+fi
+
+log "building mkms.ko with W=1 C=1 (sparse)"
+make -C "$kdir" M="$top" clean >/dev/null 2>&1 || true
+if make -C "$kdir" M="$top" W=1 C=1 modules >"$out/build.log" 2>&1 &&
+   ! grep -E 'warning:|error:' "$out/build.log"; then
+	host_step pass build w1-sparse
+else
+	tail -n 30 "$out/build.log" >&2
+	host_step fail build w1-sparse
+fi
+[ -e "$top/drm-driver/mkms.ko" ] || die "mkms.ko did not build: see $out/build.log"
+
+log "checkpatch --strict"
+if perl "$kdir/source/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	--show-types -f $(cd "$top" && git ls-files -co --exclude-standard \
+		'drm-driver/*.[ch]' 'include/*.h' | sed "s|^|$top/|") \
+	>"$out/checkpatch.log" 2>&1; then
+	host_step pass build checkpatch-strict
+else
+	cat "$out/checkpatch.log" >&2
+	host_step fail build checkpatch-strict
+fi
+
+log "building the tests"
+make -s -C "$top/igt-tests" O="$share/tests" >"$out/tests-build.log" 2>&1 ||
+	{ cat "$out/tests-build.log" >&2; die "the tests did not build"; }
+
+# --- The guest's share: modules, tests, plan -----------------------------
+
+mkdir -p "$share/modules/lib/modules"
+cp -al "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/" 2>/dev/null ||
+	cp -a "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/"
+install -D -m 0644 "$top/drm-driver/mkms.ko" \
+	"$share/modules/lib/modules/$krel/extra/mkms.ko"
+depmod -b "$share/modules" "$krel"
+install -m 0755 "$top/scripts/guest/run.sh" "$share/run.sh"
+cp -r "$top/igt-tests/lists" "$share/lists"
+
+extra=
+if [ -n "${EXTRA_GUEST_TESTS:-}" ]; then
+	[ -d "$EXTRA_GUEST_TESTS" ] || die "EXTRA_GUEST_TESTS=$EXTRA_GUEST_TESTS is not a directory"
+	cp -r "$EXTRA_GUEST_TESTS" "$share/extra"
+	for t in "$share"/extra/*; do
+		[ -f "$t" ] && [ -x "$t" ] &&
+			extra+="run mkms extra ${t##*/} 600 /host/extra/${t##*/}"$'\n'
+	done
+fi
+
+cat >"$share/plan" <<EOT
+load mkms
+run mkms modetest list-set-flip 300 /host/tests/modetest-mkms.sh
+run mkms mkms_unbind_smoke unbind-during-flip 300 /host/tests/mkms_unbind_smoke
+igt mkms /host/lists/mkms.testlist
+${extra}unload mkms
+load vkms
+igt vkms /host/lists/vkms.testlist IGT_FORCE_DRIVER=vkms
+unload vkms
+EOT
+
+# --- Boot, then judge ----------------------------------------------------
+
+guest=pass
+"$top/scripts/vm.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
+	--rootfs "$image" --share "$share" --log "$out/console.log" \
+	--timeout "${GUEST_TIMEOUT:-2400}" || guest=fail
+echo "$guest guest boot run-to-end" >>"$host_steps"
+
+mv "$share/results"/* "$out/" 2>/dev/null || true
+python3 "$top/scripts/summarize.py" --out "$out" \
+	--expected "$top/igt-tests/expected-skips.txt"

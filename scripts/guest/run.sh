@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the guest (started by the image's /sbin/mkms-init) from the
+# host's 9p share at /host. It sources /host/plan, a list of the step
+# functions below written by scripts/vm.sh, and leaves everything it
+# learns in /host/results:
+#
+#   steps.log              one line per step: "<result> <driver> <test> <subtest>"
+#   igt-<driver>/          igt_runner's results (results.json)
+#   exec-<driver>-<name>.log  output of each plain test program
+#   kmemleak.txt, dmesg.txt   the final leak scan and kernel log
+#
+# Progress goes to the console as "mkms-guest:" lines, which the host
+# echoes, so a long run shows where it is.
+
+R=/host/results
+KMEMLEAK=/sys/kernel/debug/kmemleak
+mkdir -p "$R"
+: >"$R/steps.log"
+
+say()
+{
+	echo "<5>mkms-guest: $*" >/dev/kmsg 2>/dev/null || echo "mkms-guest: $*"
+}
+
+step()	# step RESULT DRIVER TEST SUBTEST
+{
+	echo "$1 $2 $3 $4" >>"$R/steps.log"
+	say "$1: $2 $3 $4"
+}
+
+# --- setup: module tree, leak baseline ---------------------------------
+
+mkdir -p /lib/modules
+mount --bind /host/modules/lib/modules /lib/modules
+if [ -w "$KMEMLEAK" ]; then
+	# What boot allocated is not ours to judge: start from a clean slate.
+	echo scan >"$KMEMLEAK"
+	echo clear >"$KMEMLEAK"
+fi
+say "kernel $(uname -r), $(nproc) cpus, plan: $(grep -c . /host/plan) steps"
+
+# --- steps the plan can use ----------------------------------------------
+
+# load DRIVER [ARGS...]: modprobe it and wait for its card to appear.
+# Kernel messages from here to the end of 'unload' are DRIVER's: the host
+# attributes splats by these phase lines.
+load()
+{
+	drv=$1
+	shift
+	say "phase $drv"
+	if modprobe "$drv" "$@" 2>"$R/load-$drv.log"; then
+		i=0
+		while [ ! -e /dev/dri/card0 ] && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		step pass "$drv" module load
+	else
+		cat "$R/load-$drv.log"
+		step fail "$drv" module load
+	fi
+}
+
+# unload DRIVER: rmmod it, which also proves no fd or dma-buf pins it.
+unload()
+{
+	if modprobe -r "$1" 2>"$R/unload-$1.log"; then
+		step pass "$1" module unload
+	else
+		cat "$R/unload-$1.log"
+		step fail "$1" module unload
+	fi
+	say "phase guest"
+}
+
+# igt DRIVER TESTLIST [ENV=VALUE...]: upstream IGT under igt_runner, in
+# multiple mode (one execution per binary for consecutive subtests: each
+# process start costs a second or two under TCG). IGT 2.5's runner
+# mis-splits the output it gets over its socket in multiple mode and turns
+# passes into "warn"; with the socket off it parses the tests' stdout and
+# stderr, and classifies exactly as it does one subtest at a time.
+igt()
+{
+	drv=$1
+	list=$2
+	shift 2
+	envs=
+	for e in "$@"; do
+		envs="$envs -e $e"
+	done
+	say "igt_runner: $(grep -c . "$list") entries on $drv"
+	# shellcheck disable=SC2086
+	IGT_RUNNER_DISABLE_SOCKET_COMMUNICATION=1 igt_runner -o -s -m --per-test-timeout 300 --test-list "$list" $envs \
+		/usr/libexec/igt-gpu-tools "$R/igt-$drv" \
+		>"$R/igt-$drv.log" 2>&1
+	rc=$?
+	[ -e "$R/igt-$drv/results.json" ] ||
+		igt_results "$R/igt-$drv" >>"$R/igt-$drv.log" 2>&1
+	if [ -e "$R/igt-$drv/results.json" ]; then
+		say "igt_runner on $drv exited with $rc"
+	else
+		step fail "$drv" igt_runner results.json
+	fi
+}
+
+# run DRIVER TEST SUBTEST TIMEOUT CMD...: a plain test program or script.
+# Exit code 0 is a pass, 77 a skip (IGT's convention), anything else a
+# failure; its output goes to exec-DRIVER-TEST-SUBTEST.log.
+run()
+{
+	drv=$1
+	test=$2
+	sub=$3
+	limit=$4
+	shift 4
+	say "running $test $sub on $drv"
+	timeout -k 10 "$limit" "$@" >"$R/exec-$drv-$test-$sub.log" 2>&1
+	rc=$?
+	case $rc in
+	0) step pass "$drv" "$test" "$sub" ;;
+	77) step skip "$drv" "$test" "$sub" ;;
+	124|137) step timeout "$drv" "$test" "$sub" ;;
+	*) step fail "$drv" "$test" "$sub" ;;
+	esac
+}
+
+# --- the plan ------------------------------------------------------------
+
+. /host/plan
+
+# --- teardown: leak scan, kernel log -------------------------------------
+
+if [ -w "$KMEMLEAK" ]; then
+	say "kmemleak scan"
+	# Objects freed by RCU or deferred work need a moment and a second scan.
+	echo scan >"$KMEMLEAK"
+	sleep 5
+	echo scan >"$KMEMLEAK"
+	cat "$KMEMLEAK" >"$R/kmemleak.txt"
+fi
+dmesg >"$R/dmesg.txt"
+say "done"

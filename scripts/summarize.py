@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn one 'make check' run's evidence into out/check/summary.json.
+
+Reads from the output directory:
+  host-steps.log, steps.log   "<result> <driver> <test> <subtest>" lines
+  igt-<driver>/results.json   igt_runner's results, one per driver
+  lists/<driver>.testlist     what igt_runner was asked to run (from --lists)
+  console.log, dmesg.txt      the guest's kernel log
+  kmemleak.txt                the final kmemleak scan
+
+Writes summary.json, a list of {"driver", "test", "subtest", "result"}
+records (result: pass, fail, skip, crash, timeout, dmesg-warn), prints the
+failures and ends with "N passed, N failed, N skipped". Exit status 1 if
+anything failed.
+
+Counting: every record except the vkms reference runs counts. A skip counts
+as skipped only if expected-skips.txt lists it with a reason; any other
+skip is a failure. The vkms records are reported on a line of their own.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+# What no test run may ever print. Kept in one place: docs/testing.rst
+# refers to this list.
+SPLATS = [
+    r'BUG: ',                      # KASAN, sleeping in atomic, bad paging
+    r'WARNING: ',                  # WARN*(), lockdep, suspicious RCU usage
+    r'INFO: possible (circular|recursive|irq)',
+    r'INFO: task \S+ blocked for more than',
+    r'rcu: INFO: ',                # RCU stalls
+    r'self-detected stall',
+    r'soft lockup',
+    r'kmemleak: \d+ new suspected memory leak',
+    r'ODEBUG: ',                   # DEBUG_OBJECTS
+    r'list_(add|del) corruption',
+    r'Kernel panic',
+    r'Oops',
+    r'general protection fault',
+    r'UBSAN: ',
+    r'Call Trace:',
+]
+SPLAT_RE = re.compile('|'.join(SPLATS))
+
+IGT_RESULTS = {
+    'pass': 'pass',
+    'skip': 'skip',
+    'fail': 'fail',
+    'dmesg-warn': 'dmesg-warn',
+    'dmesg-fail': 'fail',
+    'warn': 'fail',
+    'crash': 'crash',
+    'incomplete': 'crash',
+    'abort': 'crash',
+    'timeout': 'timeout',
+    'notrun': 'fail',
+}
+
+REFERENCE = {'vkms'}
+
+
+def read_steps(path):
+    records = []
+    if not os.path.exists(path):
+        return records
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) != 4:
+                continue
+            result, driver, test, subtest = parts
+            records.append(dict(driver=driver, test=test, subtest=subtest,
+                                result=result))
+    return records
+
+
+def read_igt(out, driver, listfile, details):
+    records = []
+    path = os.path.join(out, 'igt-%s' % driver, 'results.json')
+    results = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            results = json.load(f).get('tests', {})
+    for name, res in sorted(results.items()):
+        parts = name.split('@', 2)
+        if len(parts) < 3 or parts[0] != 'igt':
+            continue
+        result = IGT_RESULTS.get(res.get('result'), 'fail')
+        records.append(dict(driver=driver, test=parts[1], subtest=parts[2],
+                            result=result))
+        if result != 'pass':
+            details[(driver, parts[1], parts[2])] = res
+    # Everything that was asked for must have a result.
+    if os.path.exists(listfile):
+        with open(listfile) as f:
+            for line in f:
+                entry = line.strip()
+                if not entry.startswith('igt@'):
+                    continue
+                if not any(k == entry or k.startswith(entry + '@')
+                           for k in results):
+                    _, test, *sub = entry.split('@', 2)
+                    records.append(dict(driver=driver, test=test,
+                                        subtest=sub[0] if sub else '*',
+                                        result='fail'))
+                    details[(driver, test, sub[0] if sub else '*')] = {
+                        'out': 'no result from igt_runner'}
+    return records
+
+
+def read_expected(path):
+    expected = {}
+    if not path or not os.path.exists(path):
+        return expected
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.split('#', 1)[0].strip()
+            if not line:
+                continue
+            parts = line.split(None, 3)
+            if len(parts) < 4:
+                sys.exit('%s:%d: want "driver test subtest reason"' %
+                         (path, n))
+            expected[tuple(parts[:3])] = parts[3]
+    return expected
+
+
+PHASE_RE = re.compile(r'mkms-guest: phase (\S+)')
+
+
+def scan_log(out):
+    """Splats in the kernel log, by phase: {driver: [lines]}.
+
+    The guest marks which driver's tests run ("mkms-guest: phase vkms"),
+    so that a splat of the vkms reference is not blamed on mkms. Anything
+    outside a driver's phase (boot, final scan, shutdown) is "guest".
+    The serial console is read, as it also has what a crash printed last.
+    """
+    hits = {}
+    path = os.path.join(out, 'console.log')
+    phase = 'guest'
+    with open(path, errors='replace') as f:
+        for n, line in enumerate(f, 1):
+            m = PHASE_RE.search(line)
+            if m:
+                phase = m.group(1)
+            elif SPLAT_RE.search(line):
+                hits.setdefault(phase, []).append(
+                    'console.log:%d: %s' % (n, line.rstrip()))
+    return hits
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', required=True, help='the run output directory')
+    ap.add_argument('--expected', help='expected-skips.txt')
+    args = ap.parse_args()
+    out = args.out
+
+    details = {}
+    records = read_steps(os.path.join(out, 'host-steps.log'))
+    records += read_steps(os.path.join(out, 'steps.log'))
+    for entry in sorted(os.listdir(out)):
+        if entry.startswith('igt-') and os.path.isdir(os.path.join(out, entry)):
+            driver = entry[4:]
+            records += read_igt(out, driver,
+                                os.path.join(out, 'guest', 'lists',
+                                             driver + '.testlist'), details)
+
+    booted = os.path.exists(os.path.join(out, 'console.log'))
+    if booted:
+        hits = scan_log(out)
+        drivers = {r['driver'] for r in records} - {'host'}
+        for driver in sorted(drivers | {'guest'} | set(hits)):
+            records.append(dict(driver=driver, test='kernel-log',
+                                subtest='no-splats',
+                                result='fail' if driver in hits else 'pass'))
+        for driver, lines in sorted(hits.items()):
+            print('kernel log, %s phase: KASAN/lockdep/WARN/kmemleak/'
+                  'DEBUG_OBJECTS report or worse:' % driver)
+            for h in lines[:60]:
+                print('  ' + h)
+        leaks = os.path.join(out, 'kmemleak.txt')
+        leaked = os.path.exists(leaks) and os.path.getsize(leaks) > 0
+        records.append(dict(driver='guest', test='kernel-log',
+                            subtest='kmemleak-clean',
+                            result='fail' if leaked or not os.path.exists(leaks)
+                            else 'pass'))
+        if leaked:
+            with open(leaks) as f:
+                print('kmemleak:\n' + ''.join(f.readlines()[:60]))
+
+    with open(os.path.join(out, 'summary.json'), 'w') as f:
+        json.dump(records, f, indent=1)
+        f.write('\n')
+
+    expected = read_expected(args.expected)
+    passed = failed = skipped = 0
+    ref = {}
+    for r in records:
+        key = (r['driver'], r['test'], r['subtest'])
+        name = '%s %s@%s' % key
+        if r['driver'] in REFERENCE:
+            ref[r['result']] = ref.get(r['result'], 0) + 1
+            continue
+        if r['result'] == 'pass':
+            passed += 1
+        elif r['result'] == 'skip' and key in expected:
+            skipped += 1
+            print('skip (expected: %s): %s' % (expected[key], name))
+        else:
+            failed += 1
+            why = r['result']
+            if r['result'] == 'skip':
+                why = 'unexpected skip'
+            print('FAIL (%s): %s' % (why, name))
+            d = details.get(key)
+            if d:
+                for k in ('out', 'err'):
+                    text = (d.get(k) or '').strip().splitlines()
+                    for line in text[-8:]:
+                        print('    ' + line)
+    for key, reason in sorted(expected.items()):
+        if not any((r['driver'], r['test'], r['subtest']) == key
+                   for r in records):
+            failed += 1
+            print('FAIL (expected skip never ran): %s %s@%s' % key)
+
+    if ref:
+        print('vkms reference (not counted): ' +
+              ', '.join('%d %s' % (n, res) for res, n in sorted(ref.items())))
+    print('%d passed, %d failed, %d skipped' % (passed, failed, skipped))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

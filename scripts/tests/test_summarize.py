@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Self-tests of scripts/summarize.py: the judge must be seen to fail.
+
+Each case writes a small run directory (steps, igt results, kernel log),
+runs the summarizer on it and checks the verdict and the records.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SUMMARIZE = os.path.join(HERE, '..', 'summarize.py')
+
+CLEAN_LOG = '''[    1.0] Linux version 6.12.117
+[    2.0] mkms-guest: phase mkms
+[    3.0] [drm] Initialized mkms 1.0.0 for mkms.0 on minor 0
+[    4.0] mkms-guest: phase guest
+[    5.0] mkms-guest: phase vkms
+[    6.0] [drm] Initialized vkms 1.0.0 for vkms on minor 0
+[    7.0] mkms-guest: phase guest
+'''
+
+
+class Run:
+    """A fake 'make check' output directory."""
+
+    def __init__(self, tmp, log=CLEAN_LOG, kmemleak='', igt=None,
+                 expected='', steps='pass mkms module load\n'):
+        self.dir = tmp
+        with open(os.path.join(tmp, 'console.log'), 'w') as f:
+            f.write(log)
+        if kmemleak is not None:
+            with open(os.path.join(tmp, 'kmemleak.txt'), 'w') as f:
+                f.write(kmemleak)
+        with open(os.path.join(tmp, 'steps.log'), 'w') as f:
+            f.write(steps)
+        with open(os.path.join(tmp, 'host-steps.log'), 'w') as f:
+            f.write('pass host build w1-sparse\n')
+        for driver, tests in (igt or {}).items():
+            os.makedirs(os.path.join(tmp, 'igt-' + driver))
+            with open(os.path.join(tmp, 'igt-' + driver, 'results.json'),
+                      'w') as f:
+                json.dump({'tests': {k: {'result': v}
+                                     for k, v in tests.items()}}, f)
+        self.expected = os.path.join(tmp, 'expected.txt')
+        with open(self.expected, 'w') as f:
+            f.write(expected)
+
+    def judge(self):
+        p = subprocess.run([sys.executable, SUMMARIZE, '--out', self.dir,
+                            '--expected', self.expected],
+                           capture_output=True, text=True)
+        with open(os.path.join(self.dir, 'summary.json')) as f:
+            records = json.load(f)
+        return p.returncode, p.stdout, records
+
+
+def result_of(records, driver, test, subtest):
+    for r in records:
+        if (r['driver'], r['test'], r['subtest']) == (driver, test, subtest):
+            return r['result']
+    return None
+
+
+class TestSummarize(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_clean_run_passes(self):
+        rc, out, records = Run(self.tmp.name, igt={
+            'mkms': {'igt@kms_atomic@test-only': 'pass'}}).judge()
+        self.assertEqual(rc, 0, out)
+        self.assertIn('6 passed, 0 failed, 0 skipped', out)
+        self.assertEqual(result_of(records, 'mkms', 'kernel-log',
+                                   'no-splats'), 'pass')
+
+    def test_kasan_report_fails_the_driver_phase(self):
+        log = CLEAN_LOG.replace(
+            '[    4.0] mkms-guest: phase guest',
+            '[    3.5] BUG: KASAN: slab-use-after-free in mkms_hw_pipe_enable\n'
+            '[    4.0] mkms-guest: phase guest')
+        rc, out, records = Run(self.tmp.name, log=log).judge()
+        self.assertEqual(rc, 1)
+        self.assertIn('slab-use-after-free', out)
+        self.assertEqual(result_of(records, 'mkms', 'kernel-log',
+                                   'no-splats'), 'fail')
+
+    def test_every_splat_kind_is_caught(self):
+        for line in ('WARNING: CPU: 0 PID: 1 at drivers/gpu/drm/x.c:1',
+                     'WARNING: possible circular locking dependency detected',
+                     'ODEBUG: free active (active state 0) object: x',
+                     'kmemleak: 2 new suspected memory leaks (see x)',
+                     'INFO: task kworker/0:1:12 blocked for more than 60 s',
+                     'rcu: INFO: rcu_preempt self-detected stall on CPU',
+                     'list_del corruption. next->prev should be x'):
+            with self.subTest(line=line), \
+                    tempfile.TemporaryDirectory() as tmp:
+                log = CLEAN_LOG + '[    8.0] %s\n' % line
+                rc, _, records = Run(tmp, log=log).judge()
+                self.assertEqual(rc, 1)
+                self.assertEqual(result_of(records, 'guest', 'kernel-log',
+                                           'no-splats'), 'fail')
+
+    def test_vkms_splat_is_reported_not_counted(self):
+        log = CLEAN_LOG.replace(
+            '[    7.0] mkms-guest: phase guest',
+            '[    6.5] WARNING: CPU: 1 PID: 9 at vkms_crtc.c:97\n'
+            '[    7.0] mkms-guest: phase guest')
+        rc, out, records = Run(self.tmp.name, log=log).judge()
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(result_of(records, 'vkms', 'kernel-log',
+                                   'no-splats'), 'fail')
+        self.assertEqual(result_of(records, 'mkms', 'kernel-log',
+                                   'no-splats'), 'pass')
+
+    def test_leak_or_missing_scan_fails(self):
+        rc, _, _ = Run(self.tmp.name, kmemleak='unreferenced object').judge()
+        self.assertEqual(rc, 1)
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, _, records = Run(tmp, kmemleak=None).judge()
+            self.assertEqual(rc, 1)
+            self.assertEqual(result_of(records, 'guest', 'kernel-log',
+                                       'kmemleak-clean'), 'fail')
+
+    def test_unexpected_skip_fails_expected_skip_counts(self):
+        igt = {'mkms': {'igt@core_hotunplug@hotreplug': 'skip'}}
+        rc, out, _ = Run(self.tmp.name, igt=igt).judge()
+        self.assertEqual(rc, 1)
+        self.assertIn('unexpected skip', out)
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out, _ = Run(tmp, igt=igt, expected=(
+                'mkms core_hotunplug hotreplug needs PCI\n')).judge()
+            self.assertEqual(rc, 0, out)
+            self.assertIn('0 failed, 1 skipped', out)
+
+    def test_stale_expected_skip_fails(self):
+        rc, out, _ = Run(self.tmp.name, expected=(
+            'mkms kms_atomic gone-subtest no longer exists\n')).judge()
+        self.assertEqual(rc, 1)
+        self.assertIn('expected skip never ran', out)
+
+    def test_igt_failures_and_warn_fail(self):
+        for result in ('fail', 'warn', 'dmesg-warn', 'incomplete',
+                       'timeout', 'notrun', 'abort'):
+            with self.subTest(result=result), \
+                    tempfile.TemporaryDirectory() as tmp:
+                rc, _, _ = Run(tmp, igt={
+                    'mkms': {'igt@kms_atomic@test-only': result}}).judge()
+                self.assertEqual(rc, 1)
+
+    def test_missing_igt_result_fails(self):
+        run = Run(self.tmp.name, igt={'mkms': {}})
+        os.makedirs(os.path.join(self.tmp.name, 'guest', 'lists'))
+        with open(os.path.join(self.tmp.name, 'guest', 'lists',
+                               'mkms.testlist'), 'w') as f:
+            f.write('igt@kms_prop_blob\n')
+        rc, out, _ = run.judge()
+        self.assertEqual(rc, 1)
+        self.assertIn('kms_prop_blob', out)
+
+    def test_no_boot_fails(self):
+        run = Run(self.tmp.name, steps='')
+        os.unlink(os.path.join(self.tmp.name, 'console.log'))
+        with open(os.path.join(self.tmp.name, 'host-steps.log'), 'a') as f:
+            f.write('fail guest boot run-to-end\n')
+        rc, _, _ = run.judge()
+        self.assertEqual(rc, 1)
+
+
+if __name__ == '__main__':
+    unittest.main()
