@@ -41,17 +41,22 @@ MODULE_PARM_DESC(num_devices,
  * Enables before planes, so that the event of a CRTC being switched on is
  * armed for its first vblank rather than sent before the pipe runs; planes
  * with flags 0, so that the CRTC being switched off still gets atomic_flush
- * and sends its event.
+ * and sends its event. The mkms_fault_stall() points are where the unbind
+ * tests hold a commit in flight.
  */
 static void mkms_atomic_commit_tail(struct drm_atomic_state *state)
 {
 	struct drm_device *drm = state->dev;
+	struct mkms_device *mkms = to_mkms_device(drm);
 
+	mkms_fault_stall(mkms, MKMS_STALL_POINT_BEFORE_HW);
 	drm_atomic_helper_commit_modeset_disables(drm, state);
 	drm_atomic_helper_commit_modeset_enables(drm, state);
 	drm_atomic_helper_commit_planes(drm, state, 0);
 	drm_atomic_helper_fake_vblank(state);
+	mkms_fault_stall(mkms, MKMS_STALL_POINT_AFTER_HW);
 	drm_atomic_helper_commit_hw_done(state);
+	mkms_fault_stall(mkms, MKMS_STALL_POINT_BEFORE_FLIP_DONE);
 	drm_atomic_helper_wait_for_flip_done(drm, state);
 	drm_atomic_helper_cleanup_planes(drm, state);
 }
@@ -121,38 +126,49 @@ static const struct drm_driver mkms_driver = {
 
 /* ---- Platform driver ---------------------------------------------------- */
 
+/*
+ * Every step can be made to fail (mkms_fault_probe()), so that the unbind
+ * tests can prove that each error path unwinds through devm and drmm alone.
+ */
 static int mkms_probe(struct platform_device *pdev)
 {
+	struct device *dev = &pdev->dev;
 	struct mkms_device *mkms;
 	struct drm_device *drm;
 	int ret;
 
-	mkms = devm_drm_dev_alloc(&pdev->dev, &mkms_driver,
-				  struct mkms_device, drm);
+	ret = mkms_fault_probe(dev, 1);
+	if (ret)
+		return ret;
+	mkms = devm_drm_dev_alloc(dev, &mkms_driver, struct mkms_device, drm);
 	if (IS_ERR(mkms))
 		return PTR_ERR(mkms);
 	drm = &mkms->drm;
 	platform_set_drvdata(pdev, mkms);
 
 	/* No real DMA, but PRIME import wants a device that can map. */
-	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	ret = mkms_fault_probe(dev, 2) ?:
+	      dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
 
 	mkms->num_outputs = 1;
-	ret = mkms_hw_init(mkms, mkms->num_outputs);
+	ret = mkms_fault_probe(dev, 3) ?:
+	      mkms_hw_init(mkms, mkms->num_outputs);
 	if (ret)
 		return ret;
 
-	ret = mkms_modeset_init(mkms);
+	ret = mkms_fault_probe(dev, 4) ?: mkms_modeset_init(mkms);
 	if (ret)
 		return ret;
 
-	ret = drm_dev_register(drm, 0);
+	mkms_fault_debugfs_init(mkms);
+
+	ret = mkms_fault_probe(dev, 5) ?: drm_dev_register(drm, 0);
 	if (ret)
 		return ret;
 
-	drm_info(drm, "%s bound, %u output(s)\n", dev_name(&pdev->dev),
+	drm_info(drm, "%s bound, %u output(s)\n", dev_name(dev),
 		 mkms->num_outputs);
 	return 0;
 }

@@ -47,6 +47,32 @@ enum mkms_plane_slot {
 
 struct mkms_hw;
 
+/* Where the commit tail can be made to stall; see mkms_fault.c. */
+enum mkms_stall_point {
+	MKMS_STALL_POINT_NONE,
+	MKMS_STALL_POINT_BEFORE_HW,
+	MKMS_STALL_POINT_AFTER_HW,
+	MKMS_STALL_POINT_BEFORE_FLIP_DONE,
+};
+
+/**
+ * struct mkms_fault - fault injection state of a device
+ * @stall_point: where the commit tail stalls
+ * @stall_ms: for how long
+ * @stalled: commits stalled there right now
+ * @reached: commits that reached @stall_point since it was set
+ * @vblank_stop: vblank interrupts are not delivered
+ *
+ * Part of the drmm-managed mkms_device: commit tails read it after unbind.
+ */
+struct mkms_fault {
+	enum mkms_stall_point stall_point;
+	unsigned int stall_ms;
+	atomic_t stalled;
+	atomic_t reached;
+	bool vblank_stop;
+};
+
 /**
  * struct mkms_output - one display pipe as KMS sees it
  * @crtc: the CRTC, scanning out @primary and @cursor
@@ -92,12 +118,14 @@ static inline struct mkms_plane *to_mkms_plane(struct drm_plane *plane)
  *	mkms_hw_*() helpers may dereference it, inside drm_dev_enter().
  * @outputs: the display pipes (drmm memory)
  * @num_outputs: number of entries in @outputs
+ * @fault: fault injection knobs
  */
 struct mkms_device {
 	struct drm_device drm;
 	struct mkms_hw *hw;
 	struct mkms_output *outputs;
 	unsigned int num_outputs;
+	struct mkms_fault fault;
 };
 
 static inline struct mkms_device *to_mkms_device(struct drm_device *drm)
@@ -153,6 +181,11 @@ void mkms_crtc_unplug(struct mkms_device *mkms);
 struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 				    enum drm_plane_type type,
 				    unsigned int pipe);
+
+/* mkms_fault.c */
+int mkms_fault_probe(struct device *dev, unsigned int step);
+void mkms_fault_stall(struct mkms_device *mkms, enum mkms_stall_point point);
+void mkms_fault_debugfs_init(struct mkms_device *mkms);
 
 /* mkms_output.c */
 int mkms_output_init(struct mkms_device *mkms, unsigned int index);

@@ -84,7 +84,8 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 				       pipe->index, frames - 1);
 		pipe->last_vblank = ktime_sub(hrtimer_get_expires(timer),
 					      pipe->period);
-		deliver = pipe->irq_enabled;
+		deliver = pipe->irq_enabled &&
+			  !READ_ONCE(pipe->mkms->fault.vblank_stop);
 		restart = HRTIMER_RESTART;
 	}
 	spin_unlock(&pipe->lock);

@@ -13,4 +13,32 @@
 /* sysfs directory of the platform driver, with its bind/unbind files. */
 #define MKMS_SYSFS_DRIVER	"/sys/bus/platform/drivers/" MKMS_DRIVER_NAME
 
+/*
+ * Fault injection. These files are in each device's debugfs directory,
+ * /sys/kernel/debug/dri/<minor>/, readable and writable by root only, and
+ * cost nothing while off. See docs/testing.rst.
+ */
+
+/* Where the commit tail waits: one of the MKMS_STALL_* words below. */
+#define MKMS_DEBUGFS_STALL_POINT	"mkms_stall_point"
+/* How long it waits there, in milliseconds (at most MKMS_STALL_MAX_MS). */
+#define MKMS_DEBUGFS_STALL_MS		"mkms_stall_ms"
+/* Read: "<commits waiting at the stall point now> <total that reached it>" */
+#define MKMS_DEBUGFS_STALLED		"mkms_stalled"
+/* 1: the vblank interrupt stops being delivered; 0: it resumes. */
+#define MKMS_DEBUGFS_VBLANK_STOP	"mkms_vblank_stop"
+
+#define MKMS_STALL_NONE			"none"
+#define MKMS_STALL_BEFORE_HW		"before-hw"
+#define MKMS_STALL_AFTER_HW		"after-hw"
+#define MKMS_STALL_BEFORE_FLIP_DONE	"before-flip-done"
+#define MKMS_STALL_MAX_MS		10000
+
+/*
+ * Module parameter (/sys/module/mkms/parameters/, root only): make the
+ * next probes fail at step 1..MKMS_PROBE_STEPS; 0 turns it off.
+ */
+#define MKMS_PARAM_FAIL_PROBE_STEP	"fail_probe_step"
+#define MKMS_PROBE_STEPS		5
+
 #endif /* _MKMS_SHARED_H_ */
