@@ -40,7 +40,7 @@ install -m 0755 "$top/scripts/guest/run.sh" "$share/run.sh"
 cat >"$share/plan" <<'EOT'
 load mkms
 run mkms modetest list-set-flip 120 /host/tests/modetest-mkms.sh
-run mkms mkms_unbind_smoke unbind-during-flip 300 /host/tests/mkms_unbind_smoke
+run mkms mkms_hotunplug story 300 /host/tests/mkms_hotunplug --run-subtest unbind-during-flips,unbind-mmap,unbind-nonblocking-commit-event
 unload mkms
 EOT
 
@@ -52,8 +52,8 @@ echo "== modetest -M mkms: the device as userspace sees it"
 sed -n '/^Connectors:/,/^CRTCs:/p' "$r/exec-mkms-modetest-list-set-flip.log" | head -n 12
 grep -E 'setting mode|freq:' "$r/exec-mkms-modetest-list-set-flip.log" | head -n 6
 echo
-echo "== unbind while a page flip is in flight and the fd is open"
-cat "$r/exec-mkms-mkms_unbind_smoke-unbind-during-flip.log"
+echo "== unbind while page flips are in flight and the fd is open"
+cat "$r/exec-mkms-mkms_hotunplug-story.log"
 echo
 echo "== the kernel's side"
 grep -E '\[drm\].*mkms|mkms: ' "$r/dmesg.txt" | tail -n 8
