@@ -95,6 +95,15 @@ log "building the tests"
 make -s -C "$top/igt-tests" O="$share/tests" >"$out/tests-build.log" 2>&1 ||
 	{ cat "$out/tests-build.log" >&2; die "the tests did not build"; }
 
+log "self-tests of the IGT-compatible harness on the host"
+if python3 "$top/scripts/tests/test_harness.py" \
+	"$share/tests/igt_harness_selftest" >"$out/harness-selftest.log" 2>&1; then
+	host_step pass harness igt-core-selftest
+else
+	cat "$out/harness-selftest.log" >&2
+	host_step fail harness igt-core-selftest
+fi
+
 # --- The guest's share: modules, tests, plan -----------------------------
 
 mkdir -p "$share/modules/lib/modules"
@@ -116,14 +125,17 @@ if [ -n "${EXTRA_GUEST_TESTS:-}" ]; then
 	done
 fi
 
+upstream=/usr/libexec/igt-gpu-tools
 cat >"$share/plan" <<EOT
 load mkms
 run mkms modetest list-set-flip 300 /host/tests/modetest-mkms.sh
-run mkms mkms_unbind_smoke unbind-during-flip 300 /host/tests/mkms_unbind_smoke
-igt mkms /host/lists/mkms.testlist
+igt harness.selftest /host/tests /host/lists/harness.selftest.testlist
+igt mkms.ours /host/tests /host/lists/mkms.ours.testlist
+igt mkms.upstream $upstream /host/lists/mkms.upstream.testlist
 ${extra}unload mkms
 load vkms
-igt vkms /host/lists/vkms.testlist IGT_FORCE_DRIVER=vkms
+igt vkms.ours /host/tests /host/lists/vkms.ours.testlist IGT_FORCE_DRIVER=vkms
+igt vkms.upstream $upstream /host/lists/vkms.upstream.testlist IGT_FORCE_DRIVER=vkms
 unload vkms
 EOT
 
@@ -137,4 +149,5 @@ echo "$guest guest boot run-to-end" >>"$host_steps"
 
 mv "$share/results"/* "$out/" 2>/dev/null || true
 python3 "$top/scripts/summarize.py" --out "$out" \
-	--expected "$top/igt-tests/expected-skips.txt"
+	--expected "$top/igt-tests/expected-skips.txt" \
+	--expected-results "$top/igt-tests/expected-results.txt"

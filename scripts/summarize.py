@@ -4,8 +4,10 @@
 
 Reads from the output directory:
   host-steps.log, steps.log   "<result> <driver> <test> <subtest>" lines
-  igt-<driver>/results.json   igt_runner's results, one per driver
-  lists/<driver>.testlist     what igt_runner was asked to run (from --lists)
+  igt-<driver>.<suite>/results.json
+                              igt_runner's results, one per driver and suite
+  guest/lists/<driver>.<suite>.testlist
+                              what igt_runner was asked to run
   console.log, dmesg.txt      the guest's kernel log
   kmemleak.txt                the final kmemleak scan
 
@@ -16,7 +18,9 @@ anything failed.
 
 Counting: every record except the vkms reference runs counts. A skip counts
 as skipped only if expected-skips.txt lists it with a reason; any other
-skip is a failure. The vkms records are reported on a line of their own.
+skip is a failure. A record listed in expected-results.txt passes only
+with exactly the result given there (the harness self-test fails on
+purpose). The vkms records are reported on a line of their own.
 """
 
 import argparse
@@ -45,6 +49,31 @@ SPLATS = [
     r'Call Trace:',
 ]
 SPLAT_RE = re.compile('|'.join(SPLATS))
+
+# Kernel warnings that say something about the emulator, not about the code
+# under test: a dmesg-warn from IGT's runner whose warn-level lines are all
+# of these is a pass, with a note. Keep this list short and explain each.
+EMULATOR_NOISE = [
+    # pr_warn_once() when the hrtimer interrupt overran: under TCG, the
+    # host descheduled the vCPU thread in the middle of the handler.
+    r'hrtimer: interrupt took \d+ ns',
+]
+EMULATOR_NOISE_RE = re.compile('|'.join(EMULATOR_NOISE))
+DMESG_LINE_RE = re.compile(r'^<(\d)>\s*\[\s*[\d.]+\]\s?(.*)$')
+
+
+def emulator_noise_only(dmesg):
+    """The warn-level lines of an IGT dmesg excerpt, if all are noise."""
+    lines = []
+    for line in (dmesg or '').splitlines():
+        m = DMESG_LINE_RE.match(line)
+        if not m or int(m.group(1)) > 4 or '[IGT]' in m.group(2):
+            continue
+        if not EMULATOR_NOISE_RE.search(m.group(2)):
+            return None
+        lines.append(m.group(2))
+    return lines or None
+
 
 IGT_RESULTS = {
     'pass': 'pass',
@@ -78,9 +107,9 @@ def read_steps(path):
     return records
 
 
-def read_igt(out, driver, listfile, details):
+def read_igt(out, run, driver, listfile, details):
     records = []
-    path = os.path.join(out, 'igt-%s' % driver, 'results.json')
+    path = os.path.join(out, 'igt-%s' % run, 'results.json')
     results = {}
     if os.path.exists(path):
         with open(path) as f:
@@ -90,8 +119,16 @@ def read_igt(out, driver, listfile, details):
         if len(parts) < 3 or parts[0] != 'igt':
             continue
         result = IGT_RESULTS.get(res.get('result'), 'fail')
-        records.append(dict(driver=driver, test=parts[1], subtest=parts[2],
-                            result=result))
+        record = dict(driver=driver, test=parts[1], subtest=parts[2],
+                      result=result)
+        noise = result == 'dmesg-warn' and emulator_noise_only(res.get('dmesg'))
+        if noise:
+            record['result'] = 'pass'
+            record['note'] = 'dmesg-warn from emulator noise only: ' + \
+                '; '.join(noise)
+            print('pass (%s): %s %s@%s' % (record['note'], driver, parts[1],
+                                           parts[2]))
+        records.append(record)
         if result != 'pass':
             details[(driver, parts[1], parts[2])] = res
     # Everything that was asked for must have a result.
@@ -112,10 +149,11 @@ def read_igt(out, driver, listfile, details):
     return records
 
 
-def read_expected(path):
-    expected = {}
+def read_table(path, what):
+    """{(driver, test, subtest): rest of line} from an expectations file."""
+    table = {}
     if not path or not os.path.exists(path):
-        return expected
+        return table
     with open(path) as f:
         for n, line in enumerate(f, 1):
             line = line.split('#', 1)[0].strip()
@@ -123,10 +161,10 @@ def read_expected(path):
                 continue
             parts = line.split(None, 3)
             if len(parts) < 4:
-                sys.exit('%s:%d: want "driver test subtest reason"' %
-                         (path, n))
-            expected[tuple(parts[:3])] = parts[3]
-    return expected
+                sys.exit('%s:%d: want "driver test subtest %s"' %
+                         (path, n, what))
+            table[tuple(parts[:3])] = parts[3]
+    return table
 
 
 PHASE_RE = re.compile(r'mkms-guest: phase (\S+)')
@@ -158,6 +196,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', required=True, help='the run output directory')
     ap.add_argument('--expected', help='expected-skips.txt')
+    ap.add_argument('--expected-results', help='expected-results.txt')
     args = ap.parse_args()
     out = args.out
 
@@ -166,10 +205,10 @@ def main():
     records += read_steps(os.path.join(out, 'steps.log'))
     for entry in sorted(os.listdir(out)):
         if entry.startswith('igt-') and os.path.isdir(os.path.join(out, entry)):
-            driver = entry[4:]
-            records += read_igt(out, driver,
+            run = entry[4:]
+            records += read_igt(out, run, run.split('.')[0],
                                 os.path.join(out, 'guest', 'lists',
-                                             driver + '.testlist'), details)
+                                             run + '.testlist'), details)
 
     booted = os.path.exists(os.path.join(out, 'console.log'))
     if booted:
@@ -198,7 +237,8 @@ def main():
         json.dump(records, f, indent=1)
         f.write('\n')
 
-    expected = read_expected(args.expected)
+    expected = read_table(args.expected, 'reason')
+    want = read_table(args.expected_results, 'result')
     passed = failed = skipped = 0
     ref = {}
     for r in records:
@@ -207,7 +247,14 @@ def main():
         if r['driver'] in REFERENCE:
             ref[r['result']] = ref.get(r['result'], 0) + 1
             continue
-        if r['result'] == 'pass':
+        if key in want:
+            if r['result'] == want[key]:
+                passed += 1
+            else:
+                failed += 1
+                print('FAIL (want %s, got %s): %s' % (want[key], r['result'],
+                                                     name))
+        elif r['result'] == 'pass':
             passed += 1
         elif r['result'] == 'skip' and key in expected:
             skipped += 1
@@ -224,11 +271,11 @@ def main():
                     text = (d.get(k) or '').strip().splitlines()
                     for line in text[-8:]:
                         print('    ' + line)
-    for key, reason in sorted(expected.items()):
+    for key in sorted(set(expected) | set(want)):
         if not any((r['driver'], r['test'], r['subtest']) == key
                    for r in records):
             failed += 1
-            print('FAIL (expected skip never ran): %s %s@%s' % key)
+            print('FAIL (expected result never came): %s %s@%s' % key)
 
     if ref:
         print('vkms reference (not counted): ' +

@@ -7,7 +7,7 @@
 # learns in /host/results:
 #
 #   steps.log              one line per step: "<result> <driver> <test> <subtest>"
-#   igt-<driver>/          igt_runner's results (results.json)
+#   igt-<driver>.<suite>/  igt_runner's results (results.json)
 #   exec-<driver>-<name>.log  output of each plain test program
 #   kmemleak.txt, dmesg.txt   the final leak scan and kernel log
 #
@@ -76,33 +76,36 @@ unload()
 	say "phase guest"
 }
 
-# igt DRIVER TESTLIST [ENV=VALUE...]: upstream IGT under igt_runner, in
-# multiple mode (one execution per binary for consecutive subtests: each
-# process start costs a second or two under TCG). IGT 2.5's runner
-# mis-splits the output it gets over its socket in multiple mode and turns
-# passes into "warn"; with the socket off it parses the tests' stdout and
-# stderr, and classifies exactly as it does one subtest at a time.
+# igt DRIVER.SUITE ROOT TESTLIST [ENV=VALUE...]: IGT tests from the test
+# root ROOT (IGT's own, or ours) under igt_runner, results in
+# igt-DRIVER.SUITE/. Multiple mode: one execution per binary for
+# consecutive subtests, as each process start costs a second or two under
+# TCG. IGT 2.5's runner mis-splits the output it gets over its socket in
+# multiple mode and turns passes into "warn"; with the socket off it
+# parses the tests' stdout and stderr, and classifies exactly as it does
+# one subtest at a time.
 igt()
 {
-	drv=$1
-	list=$2
-	shift 2
+	name=$1
+	root=$2
+	list=$3
+	shift 3
 	envs=
 	for e in "$@"; do
 		envs="$envs -e $e"
 	done
-	say "igt_runner: $(grep -c . "$list") entries on $drv"
+	say "igt_runner: $(grep -c . "$list") entries for $name"
 	# shellcheck disable=SC2086
-	IGT_RUNNER_DISABLE_SOCKET_COMMUNICATION=1 igt_runner -o -s -m --per-test-timeout 300 --test-list "$list" $envs \
-		/usr/libexec/igt-gpu-tools "$R/igt-$drv" \
-		>"$R/igt-$drv.log" 2>&1
+	IGT_RUNNER_DISABLE_SOCKET_COMMUNICATION=1 igt_runner -o -s -m \
+		--per-test-timeout 300 --test-list "$list" $envs \
+		"$root" "$R/igt-$name" >"$R/igt-$name.log" 2>&1
 	rc=$?
-	[ -e "$R/igt-$drv/results.json" ] ||
-		igt_results "$R/igt-$drv" >>"$R/igt-$drv.log" 2>&1
-	if [ -e "$R/igt-$drv/results.json" ]; then
-		say "igt_runner on $drv exited with $rc"
+	[ -e "$R/igt-$name/results.json" ] ||
+		igt_results "$R/igt-$name" >>"$R/igt-$name.log" 2>&1
+	if [ -e "$R/igt-$name/results.json" ]; then
+		say "igt_runner for $name exited with $rc"
 	else
-		step fail "$drv" igt_runner results.json
+		step fail "${name%%.*}" igt_runner "${name#*.}"
 	fi
 }
 

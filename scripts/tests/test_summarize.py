@@ -30,7 +30,7 @@ class Run:
     """A fake 'make check' output directory."""
 
     def __init__(self, tmp, log=CLEAN_LOG, kmemleak='', igt=None,
-                 expected='', steps='pass mkms module load\n'):
+                 expected='', steps='pass mkms module load\n', want=''):
         self.dir = tmp
         with open(os.path.join(tmp, 'console.log'), 'w') as f:
             f.write(log)
@@ -42,18 +42,23 @@ class Run:
         with open(os.path.join(tmp, 'host-steps.log'), 'w') as f:
             f.write('pass host build w1-sparse\n')
         for driver, tests in (igt or {}).items():
-            os.makedirs(os.path.join(tmp, 'igt-' + driver))
-            with open(os.path.join(tmp, 'igt-' + driver, 'results.json'),
-                      'w') as f:
-                json.dump({'tests': {k: {'result': v}
+            run = 'igt-%s.upstream' % driver
+            os.makedirs(os.path.join(tmp, run))
+            with open(os.path.join(tmp, run, 'results.json'), 'w') as f:
+                json.dump({'tests': {k: v if isinstance(v, dict) else
+                                     {'result': v}
                                      for k, v in tests.items()}}, f)
         self.expected = os.path.join(tmp, 'expected.txt')
         with open(self.expected, 'w') as f:
             f.write(expected)
+        self.want = os.path.join(tmp, 'expected-results.txt')
+        with open(self.want, 'w') as f:
+            f.write(want)
 
     def judge(self):
         p = subprocess.run([sys.executable, SUMMARIZE, '--out', self.dir,
-                            '--expected', self.expected],
+                            '--expected', self.expected,
+                            '--expected-results', self.want],
                            capture_output=True, text=True)
         with open(os.path.join(self.dir, 'summary.json')) as f:
             records = json.load(f)
@@ -145,7 +150,7 @@ class TestSummarize(unittest.TestCase):
         rc, out, _ = Run(self.tmp.name, expected=(
             'mkms kms_atomic gone-subtest no longer exists\n')).judge()
         self.assertEqual(rc, 1)
-        self.assertIn('expected skip never ran', out)
+        self.assertIn('expected result never came', out)
 
     def test_igt_failures_and_warn_fail(self):
         for result in ('fail', 'warn', 'dmesg-warn', 'incomplete',
@@ -160,11 +165,43 @@ class TestSummarize(unittest.TestCase):
         run = Run(self.tmp.name, igt={'mkms': {}})
         os.makedirs(os.path.join(self.tmp.name, 'guest', 'lists'))
         with open(os.path.join(self.tmp.name, 'guest', 'lists',
-                               'mkms.testlist'), 'w') as f:
+                               'mkms.upstream.testlist'), 'w') as f:
             f.write('igt@kms_prop_blob\n')
         rc, out, _ = run.judge()
         self.assertEqual(rc, 1)
         self.assertIn('kms_prop_blob', out)
+
+    def test_expected_results_must_match_exactly(self):
+        want = 'harness igt_harness_selftest fail-assert fail\n'
+        igt = {'harness': {'igt@igt_harness_selftest@fail-assert': 'fail'}}
+        rc, out, _ = Run(self.tmp.name, igt=igt, want=want).judge()
+        self.assertEqual(rc, 0, out)
+        for got in ('pass', 'skip'):
+            with self.subTest(got=got), tempfile.TemporaryDirectory() as tmp:
+                igt = {'harness': {
+                    'igt@igt_harness_selftest@fail-assert': got}}
+                rc, out, _ = Run(tmp, igt=igt, want=want).judge()
+                self.assertEqual(rc, 1)
+                self.assertIn('want fail, got %s' % got, out)
+
+    def test_emulator_noise_is_the_only_pardoned_dmesg_warn(self):
+        noise = '<4> [149.44] hrtimer: interrupt took 16560270 ns\n'
+        real = '<4> [149.45] mkms mkms.0: [drm] flip_done timed out\n'
+        start = '<6> [149.17] [IGT] core_hotunplug: starting subtest x\n'
+        for dmesg, want_rc in ((start + noise, 0), (start + real, 1),
+                               (start + noise + real, 1)):
+            with self.subTest(dmesg=dmesg), \
+                    tempfile.TemporaryDirectory() as tmp:
+                rc, out, records = Run(tmp, igt={'mkms': {
+                    'igt@core_hotunplug@x': {'result': 'dmesg-warn',
+                                             'dmesg': dmesg}}}).judge()
+                self.assertEqual(rc, want_rc, out)
+                r = [x for x in records if x['subtest'] == 'x'][0]
+                if want_rc == 0:
+                    self.assertEqual(r['result'], 'pass')
+                    self.assertIn('hrtimer', r['note'])
+                else:
+                    self.assertEqual(r['result'], 'dmesg-warn')
 
     def test_no_boot_fails(self):
         run = Run(self.tmp.name, steps='')
