@@ -164,8 +164,21 @@ void igt_install_exit_handler(igt_exit_handler_t fn)
 
 /* ---- Subtests and fixtures ------------------------------------------ */
 
+/* A subtest's children do not outlive it, whatever its result. */
+static void kill_children(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < igt.num_children; i++)
+		kill(igt.children[i], SIGKILL);
+	for (i = 0; i < igt.num_children; i++)
+		waitpid(igt.children[i], NULL, 0);
+	igt.num_children = 0;
+}
+
 static void finish_subtest(const char *result)
 {
+	kill_children();
 	protocol_line("Subtest %s: %s (%.3fs)\n", igt.subtest, result,
 		      elapsed());
 	kmsg("finished subtest %s, %s\n", igt.subtest, result);
@@ -316,6 +329,11 @@ void igt_describe_f(const char *fmt, ...)
 	vsnprintf(description, sizeof(description), fmt, ap);
 	va_end(ap);
 	igt.description = description;
+}
+
+void igt_emit_ignore_dmesg_regex(const char *regex)
+{
+	kmsg("add ignored dmesg regex: %s\n", regex);
 }
 
 bool igt_only_list_subtests(void)

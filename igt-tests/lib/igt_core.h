@@ -96,6 +96,10 @@ void __igt_group_leave(int saved);
 void igt_describe_f(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define igt_describe(str) igt_describe_f("%s", str)
 
+/* Tell igt_runner to ignore kernel log lines matching @regex (a test that
+ * provokes an expected error message). */
+void igt_emit_ignore_dmesg_regex(const char *regex);
+
 bool igt_only_list_subtests(void);
 const char *igt_test_name(void);
 const char *igt_subtest_name(void);

@@ -4,6 +4,7 @@
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,31 +33,56 @@ static bool wanted(int fd)
 	return ok;
 }
 
-static int open_node(const char *fmt, int first, int chipset)
+/*
+ * The lowest-numbered /dev/dri/<prefix>N of a wanted driver. The whole
+ * directory is scanned: minors are not dense (a device still held after
+ * unbind keeps its number) and newer kernels go past 63.
+ */
+static int open_node(const char *prefix, int chipset)
 {
-	char path[64];
-	int i, fd;
+	size_t len = strlen(prefix);
+	struct dirent *de;
+	long best = -1;
+	char path[300];
+	DIR *dir;
+	int fd;
 
-	for (i = first; i < first + 64; i++) {
-		snprintf(path, sizeof(path), fmt, i);
+	dir = opendir("/dev/dri");
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		char *end;
+		long n;
+
+		if (strncmp(de->d_name, prefix, len))
+			continue;
+		n = strtol(de->d_name + len, &end, 10);
+		if (*end || end == de->d_name + len || (best >= 0 && n >= best))
+			continue;
+		snprintf(path, sizeof(path), "/dev/dri/%s", de->d_name);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (wanted(fd))
-			return fd;
+			best = n;
 		close(fd);
 	}
-	return -1;
+	closedir(dir);
+	if (best < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/dev/dri/%s%ld", prefix, best);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd >= 0 && wanted(fd) ? fd : -1;
 }
 
 int __drm_open_driver(int chipset)
 {
-	return open_node("/dev/dri/card%d", 0, chipset);
+	return open_node("card", chipset);
 }
 
 int __drm_open_driver_render(int chipset)
 {
-	return open_node("/dev/dri/renderD%d", 128, chipset);
+	return open_node("renderD", chipset);
 }
 
 int drm_open_driver(int chipset)
