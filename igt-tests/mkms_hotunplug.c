@@ -30,6 +30,35 @@
  * SUBTEST: unbind-during-flips
  * Description: Unbind while a client keeps a page flip in flight; the flip
  *		completes and later ioctls fail with ENODEV.
+ *
+ * SUBTEST: unbind-out-fence
+ * Description: Unbind while a commit with an out-fence is stalled; the
+ *		fence signals and poll never hangs.
+ *
+ * SUBTEST: unbind-dmabuf
+ * Description: dma-bufs exported before unbind outlive the device: they
+ *		can be mapped after it, closed before or after the device fd.
+ *
+ * SUBTEST: unbind-debugfs-open
+ * Description: A fault injection file open across unbind fails cleanly
+ *		(EIO) and closes.
+ *
+ * SUBTEST: unbind-master-and-clients
+ * Description: A master and several non-master clients with mapped
+ *		buffers all see ENODEV after unbind and close in any order.
+ *
+ * SUBTEST: unbind-lease
+ * Description: A lessee holding a lease on the pipe sees ENODEV after
+ *		unbind and closes before or after its lessor.
+ *
+ * SUBTEST: probe-fail-%d
+ * Description: Probe made to fail at step %d unwinds cleanly, and the
+ *		next bind succeeds.
+ *
+ * SUBTEST: rebind-loop
+ * Description: Unbind and bind again and again (MKMS_REBIND_CYCLES, 100 by
+ *		default) while four client processes hammer the device and
+ *		keep the fds of every binding they saw until the end.
  */
 
 #include <errno.h>
@@ -38,6 +67,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -129,8 +159,40 @@ static void bind(data_t *d)
 	d->unbound = false;
 }
 
+/* The driver's module parameter directory, or -1. */
+static int module_params(data_t *d)
+{
+	char link[PATH_MAX], path[PATH_MAX];
+	ssize_t n;
+
+	n = readlinkat(d->drv_dir, "module", link, sizeof(link) - 1);
+	if (n <= 0)
+		return -1;
+	link[n] = '\0';
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters",
+		 strrchr(link, '/') + 1);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void set_fail_probe_step(data_t *d, int step)
+{
+	int dir = module_params(d);
+	char buf[16];
+
+	igt_assert_fd(dir);
+	snprintf(buf, sizeof(buf), "%d", step);
+	igt_assert(igt_sysfs_set(dir, MKMS_PARAM_FAIL_PROBE_STEP, buf));
+	close(dir);
+}
+
 static void rebind_at_exit(int sig)
 {
+	int dir = module_params(&data);
+
+	if (dir >= 0) {
+		igt_sysfs_set(dir, MKMS_PARAM_FAIL_PROBE_STEP, "0");
+		close(dir);
+	}
 	if (data.unbound)
 		igt_sysfs_set(data.drv_dir, "bind", data.bus_addr);
 }
@@ -420,6 +482,11 @@ static void ensure_device(data_t *d)
 				usleep(100000);
 		}
 		igt_assert_fd(d->fd);
+		/* A client may have opened the new device first. */
+		for (int i = 0; i < 50 && !drmIsMaster(d->fd); i++)
+			if (drmSetMaster(d->fd))
+				usleep(10000);
+		igt_assert_f(drmIsMaster(d->fd), "cannot become DRM master\n");
 		igt_assert(drmSetClientCap(d->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0);
 		set_mode(d);
 	}
@@ -549,6 +616,252 @@ static void test_during_flips(data_t *d)
 		     strerror(-(intptr_t)ret));
 }
 
+static void test_out_fence(data_t *d)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	drmModeAtomicReq *req;
+	int32_t fence = -1;
+
+	stall_commits(d, MKMS_STALL_BEFORE_HW, STALL_MS);
+	req = drmModeAtomicAlloc();
+	igt_assert(drmModeAtomicAddProperty(req, d->plane_id, d->fb_prop,
+					    d->buf[!d->front].fb_id) >= 0);
+	add(req, d, d->crtc_id, DRM_MODE_OBJECT_CRTC, "OUT_FENCE_PTR",
+	    (uintptr_t)&fence);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_NONBLOCK,
+					  NULL), 0);
+	drmModeAtomicFree(req);
+	igt_assert_fd(fence);
+	wait_stalled(d);
+	unbind(d);
+	pfd.fd = fence;
+	igt_assert_f(poll(&pfd, 1, STALL_MS + 3000) == 1,
+		     "the out-fence of the stalled commit never signalled\n");
+	igt_assert_eq(close(fence), 0);
+}
+
+/* Map a dma-buf, check its contents, and that @dumb_map (if any) sees a
+ * write through it: both map the same pages. */
+static void check_dmabuf(int prime, uint64_t size, uint32_t want,
+			 uint32_t *dumb_map)
+{
+	uint32_t *map;
+
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, prime, 0);
+	igt_assert_f(map != MAP_FAILED, "mmap of a dma-buf after unbind: %s\n",
+		     strerror(errno));
+	igt_assert_eq_u32(map[0], want);
+	igt_assert_eq_u32(map[size / 4 - 1], want);
+	map[0] = ~want;
+	if (dumb_map)
+		igt_assert_eq_u32(dumb_map[0], ~want);
+	igt_assert_eq(munmap(map, size), 0);
+}
+
+static void test_dmabuf(data_t *d)
+{
+	int prime[2];
+
+	for (int i = 0; i < 2; i++)
+		igt_assert_eq(drmPrimeHandleToFD(d->fd, d->buf[i].handle,
+						 DRM_CLOEXEC | DRM_RDWR,
+						 &prime[i]), 0);
+	uint64_t size = d->buf[1].size;
+
+	unbind(d);
+	check_dmabuf(prime[0], d->buf[0].size, 0xff0000ff, d->buf[0].map);
+	/* Closed before the device fd... */
+	igt_assert_eq(close(prime[0]), 0);
+	close_device(d);
+	/* ...and after it: the dma-buf alone keeps its buffer. */
+	check_dmabuf(prime[1], size, 0xff00ff00, NULL);
+	igt_assert_eq(close(prime[1]), 0);
+}
+
+static void test_debugfs_open(data_t *d)
+{
+	int dir = igt_debugfs_dir(d->fd);
+	char buf[64];
+	int fd;
+
+	igt_assert_fd(dir);
+	fd = openat(dir, MKMS_DEBUGFS_STALLED, O_RDONLY);
+	igt_assert_fd(fd);
+	igt_assert(read(fd, buf, sizeof(buf)) > 0);
+	unbind(d);
+	igt_assert(lseek(fd, 0, SEEK_SET) == 0 || errno == EIO);
+	igt_assert_f(read(fd, buf, sizeof(buf)) < 0 && errno == EIO,
+		     "read of a removed debugfs file: want EIO\n");
+	igt_assert_eq(close(fd), 0);
+	igt_assert_f(faccessat(dir, MKMS_DEBUGFS_STALLED, F_OK, 0) < 0,
+		     "the debugfs file is still there after unbind\n");
+	close(dir);
+}
+
+static void test_master_and_clients(data_t *d)
+{
+	struct {
+		int fd;
+		uint32_t handle, pitch;
+		uint64_t size;
+		uint32_t *map;
+	} c[3];
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t offset;
+
+		c[i].fd = __drm_open_driver(DRIVER_ANY);
+		igt_assert_fd(c[i].fd);
+		igt_assert(!drmIsMaster(c[i].fd));
+		igt_assert_eq(drmModeCreateDumbBuffer(c[i].fd, 64, 64, 32, 0,
+						      &c[i].handle, &c[i].pitch,
+						      &c[i].size), 0);
+		igt_assert_eq(drmModeMapDumbBuffer(c[i].fd, c[i].handle,
+						   &offset), 0);
+		c[i].map = mmap(NULL, c[i].size, PROT_READ | PROT_WRITE,
+				MAP_SHARED, c[i].fd, offset);
+		igt_assert(c[i].map != MAP_FAILED);
+		c[i].map[0] = i;
+	}
+	unbind(d);
+	assert_gone(d);
+	for (int i = 0; i < 3; i++) {
+		igt_assert_f(!drmModeGetResources(c[i].fd) && errno == ENODEV,
+			     "client %d: want ENODEV\n", i);
+		igt_assert_eq_u32(c[i].map[0], i);
+	}
+	/* Close in mixed order: a client, the master, the others. */
+	igt_assert_eq(close(c[1].fd), 0);
+	close_device(d);
+	igt_assert_eq(close(c[0].fd), 0);
+	igt_assert_eq(close(c[2].fd), 0);
+	for (int i = 0; i < 3; i++) {
+		igt_assert_eq_u32(c[i].map[0], i);
+		igt_assert_eq(munmap(c[i].map, c[i].size), 0);
+	}
+}
+
+static void test_lease(data_t *d, bool lessee_first)
+{
+	uint32_t objects[3] = { d->connector_id, d->crtc_id, d->plane_id };
+	uint32_t lessee_id;
+	drmModeRes *res;
+	int lessee;
+
+	lessee = drmModeCreateLease(d->fd, objects, 3, O_CLOEXEC, &lessee_id);
+	igt_require_f(lessee >= 0, "leases not supported: %s\n",
+		      strerror(errno));
+	res = drmModeGetResources(lessee);
+	igt_assert_f(res && res->count_crtcs == 1,
+		     "the lessee does not see its leased CRTC\n");
+	drmModeFreeResources(res);
+	unbind(d);
+	igt_assert_f(!drmModeGetResources(lessee) && errno == ENODEV,
+		     "lessee: want ENODEV\n");
+	igt_assert(drmModeRevokeLease(d->fd, lessee_id) && errno == ENODEV);
+	if (lessee_first) {
+		igt_assert_eq(close(lessee), 0);
+		close_device(d);
+	} else {
+		close_device(d);
+		igt_assert_eq(close(lessee), 0);
+	}
+}
+
+static void test_probe_fail(data_t *d, int step)
+{
+	char regex[128];
+
+	close_device(d);
+	unbind(d);
+	/* The driver core logs the failed probe; that is what we ask for. */
+	snprintf(regex, sizeof(regex),
+		 "probe with driver [a-z0-9_]+ failed with error");
+	igt_emit_ignore_dmesg_regex(regex);
+	set_fail_probe_step(d, step);
+	igt_assert_f(!igt_sysfs_set(d->drv_dir, "bind", d->bus_addr),
+		     "bind succeeded with probe made to fail at step %d\n",
+		     step);
+	igt_assert_f(faccessat(d->drv_dir, d->bus_addr, F_OK, 0) < 0,
+		     "the device is bound after a failed probe\n");
+	set_fail_probe_step(d, 0);
+}
+
+/*
+ * A client process of the rebind loop: whatever binding is there, open
+ * it, look at it, allocate and map a buffer, wait for a vblank, and keep
+ * the fd; every error an unbound device may give is fine, a crash or a
+ * hang is not.
+ */
+static void rebind_client(volatile bool *stop)
+{
+	int fds[256], n = 0;
+
+	while (!*stop) {
+		uint32_t handle, pitch;
+		uint64_t size, offset;
+		drmVBlank vbl = {
+			.request.type = DRM_VBLANK_RELATIVE,
+			.request.sequence = 1,
+		};
+		int fd = __drm_open_driver(DRIVER_ANY);
+		drmModeRes *res;
+
+		if (fd < 0) {
+			usleep(1000);
+			continue;
+		}
+		/* The first opener becomes master: leave that to the test. */
+		drmDropMaster(fd);
+		res = drmModeGetResources(fd);
+		drmModeFreeResources(res);
+		if (!drmModeCreateDumbBuffer(fd, 64, 64, 32, 0, &handle, &pitch,
+					     &size) &&
+		    !drmModeMapDumbBuffer(fd, handle, &offset)) {
+			uint32_t *map = mmap(NULL, size, PROT_READ | PROT_WRITE,
+					     MAP_SHARED, fd, offset);
+
+			if (map != MAP_FAILED) {
+				map[0] = n;
+				igt_assert_eq_u32(map[0], n);
+				munmap(map, size);
+			}
+		}
+		drmWaitVBlank(fd, &vbl);
+		if (n < (int)(sizeof(fds) / sizeof(fds[0])))
+			fds[n++] = fd;
+		else
+			close(fd);
+		usleep(5000);
+	}
+	while (n)
+		igt_assert_eq(close(fds[--n]), 0);
+}
+
+static void test_rebind_loop(data_t *d)
+{
+	const char *env = getenv("MKMS_REBIND_CYCLES");
+	int cycles = env ? atoi(env) : 100;
+	volatile bool *stop;
+
+	stop = mmap(NULL, sizeof(*stop), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	igt_assert(stop != MAP_FAILED);
+	*stop = false;
+
+	igt_fork(child, 4)
+		rebind_client(stop);
+
+	for (int i = 0; i < cycles; i++) {
+		unbind(d);
+		rebind_and_flip(d);
+	}
+	*stop = true;
+	igt_waitchildren();
+	munmap((void *)stop, sizeof(*stop));
+	igt_info("%d unbind/bind cycles with 4 clients\n", cycles);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -583,6 +896,35 @@ int igt_main()
 			assert_gone(&data);
 			rebind_and_flip(&data);
 		}
+
+		igt_describe("dma-bufs exported before unbind outlive the device.");
+		igt_subtest("unbind-dmabuf") {
+			ensure_device(&data);
+			test_dmabuf(&data);
+			rebind_and_flip(&data);
+		}
+
+		igt_describe("A master and non-master clients all see ENODEV after unbind.");
+		igt_subtest("unbind-master-and-clients") {
+			ensure_device(&data);
+			test_master_and_clients(&data);
+			rebind_and_flip(&data);
+		}
+
+		igt_describe("A lessee holding a lease sees ENODEV after unbind.");
+		igt_subtest("unbind-lease") {
+			ensure_device(&data);
+			test_lease(&data, true);
+			rebind_and_flip(&data);
+			test_lease(&data, false);
+			rebind_and_flip(&data);
+		}
+
+		igt_describe("Unbind and bind again and again while four clients hammer the device.");
+		igt_subtest("rebind-loop") {
+			ensure_device(&data);
+			test_rebind_loop(&data);
+		}
 	}
 
 	igt_subtest_group() {
@@ -612,6 +954,31 @@ int igt_main()
 			test_vblank_wait(&data);
 			assert_gone(&data);
 			rebind_and_flip(&data);
+		}
+
+		igt_describe("Unbind while a commit with an out-fence is stalled.");
+		igt_subtest("unbind-out-fence") {
+			ensure_device(&data);
+			test_out_fence(&data);
+			assert_gone(&data);
+			rebind_and_flip(&data);
+		}
+
+		igt_describe("A fault injection file open across unbind fails cleanly.");
+		igt_subtest("unbind-debugfs-open") {
+			ensure_device(&data);
+			test_debugfs_open(&data);
+			assert_gone(&data);
+			rebind_and_flip(&data);
+		}
+
+		for (int step = 1; step <= MKMS_PROBE_STEPS; step++) {
+			igt_describe("Probe made to fail at one step unwinds cleanly.");
+			igt_subtest_f("probe-fail-%d", step) {
+				ensure_device(&data);
+				test_probe_fail(&data, step);
+				rebind_and_flip(&data);
+			}
 		}
 	}
 
