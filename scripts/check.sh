@@ -137,6 +137,7 @@ load vkms
 igt vkms.ours /host/tests /host/lists/vkms.ours.testlist IGT_FORCE_DRIVER=vkms
 igt vkms.upstream $upstream /host/lists/vkms.upstream.testlist IGT_FORCE_DRIVER=vkms
 unload vkms
+shutdown_busy mkms
 EOT
 
 # --- Boot, then judge ----------------------------------------------------

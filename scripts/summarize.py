@@ -192,6 +192,35 @@ def scan_log(out):
     return hits
 
 
+SHUTDOWN_RE = re.compile(r'\] (\w+) \S+: \[drm\] \S+ shut down$')
+
+
+def check_shutdown(out, records):
+    """The .shutdown hook ran to its end during the final reboot.
+
+    Only asked for when the plan armed it (a "shutdown client-flipping"
+    step): then, after the guest's "powering off" line, every armed
+    driver's shutdown message must appear in the console.
+    """
+    armed = {r['driver'] for r in records
+             if (r['test'], r['subtest']) == ('shutdown', 'client-flipping')
+             and r['result'] == 'pass'}
+    if not armed:
+        return []
+    done = set()
+    off = False
+    with open(os.path.join(out, 'console.log'), errors='replace') as f:
+        for line in f:
+            if 'mkms-guest: powering off' in line:
+                off = True
+            m = SHUTDOWN_RE.search(line.rstrip())
+            if off and m:
+                done.add(m.group(1))
+    return [dict(driver=d, test='shutdown', subtest='active-ran-to-end',
+                 result='pass' if d in done else 'fail')
+            for d in sorted(armed)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', required=True, help='the run output directory')
@@ -212,6 +241,7 @@ def main():
 
     booted = os.path.exists(os.path.join(out, 'console.log'))
     if booted:
+        records += check_shutdown(out, records)
         hits = scan_log(out)
         drivers = {r['driver'] for r in records} - {'host'}
         for driver in sorted(drivers | {'guest'} | set(hits)):

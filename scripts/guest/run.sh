@@ -128,6 +128,19 @@ run()
 	124|137) step timeout "$drv" "$test" "$sub" ;;
 	*) step fail "$drv" "$test" "$sub" ;;
 	esac
+	return $rc
+}
+
+# shutdown_busy DRIVER: load DRIVER and leave a client flipping pages, so
+# that the guest's final reboot runs the driver's .shutdown with an active
+# CRTC and commits in flight. The host checks the log for the rest.
+shutdown_busy()
+{
+	load "$1"
+	if run "$1" shutdown client-flipping 60 \
+		/host/tests/modetest-"$1".sh --background; then
+		say "shutdown with $1 busy"
+	fi
 }
 
 # --- the plan ------------------------------------------------------------

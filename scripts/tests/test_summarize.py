@@ -203,6 +203,21 @@ class TestSummarize(unittest.TestCase):
                 else:
                     self.assertEqual(r['result'], 'dmesg-warn')
 
+    def test_shutdown_must_run_to_its_end_when_armed(self):
+        steps = ('pass mkms module load\n'
+                 'pass mkms shutdown client-flipping\n')
+        off = '[    8.0] mkms-guest: powering off\n'
+        done = '[    8.5] mkms mkms.0: [drm] mkms.0 shut down\n'
+        for log, want_rc in ((CLEAN_LOG + off + done, 0),
+                             (CLEAN_LOG + off, 1),
+                             (CLEAN_LOG + done + off, 1)):
+            with self.subTest(log=log[-80:]), \
+                    tempfile.TemporaryDirectory() as tmp:
+                rc, out, records = Run(tmp, log=log, steps=steps).judge()
+                self.assertEqual(rc, want_rc, out)
+                self.assertIsNotNone(result_of(records, 'mkms', 'shutdown',
+                                               'active-ran-to-end'))
+
     def test_no_boot_fails(self):
         run = Run(self.tmp.name, steps='')
         os.unlink(os.path.join(self.tmp.name, 'console.log'))
