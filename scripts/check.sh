@@ -41,7 +41,6 @@ apt_install qemu-system-x86 debootstrap sparse gcc make perl python3 \
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
 image=$("$top/scripts/rootfs.sh" build)
-krel=$(cat "$kdir/include/config/kernel.release")
 
 # One run at a time: a second one would wipe the first one's evidence.
 mkdir -p "$top/out"
@@ -91,9 +90,9 @@ else
 	host_step fail build checkpatch-strict
 fi
 
-log "building the tests"
-make -s -C "$top/igt-tests" O="$share/tests" >"$out/tests-build.log" 2>&1 ||
-	{ cat "$out/tests-build.log" >&2; die "the tests did not build"; }
+log "building the tests and the guest's share"
+prepare_share "$share" "$kdir" >"$out/tests-build.log" 2>&1 ||
+	{ cat "$out/tests-build.log" >&2; die "the tests or the share did not build"; }
 
 log "self-tests of the IGT-compatible harness on the host"
 if python3 "$top/scripts/tests/test_harness.py" \
@@ -104,15 +103,8 @@ else
 	host_step fail harness igt-core-selftest
 fi
 
-# --- The guest's share: modules, tests, plan -----------------------------
+# --- The guest's plan ----------------------------------------------------
 
-mkdir -p "$share/modules/lib/modules"
-cp -al "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/" 2>/dev/null ||
-	cp -a "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/"
-install -D -m 0644 "$top/drm-driver/mkms.ko" \
-	"$share/modules/lib/modules/$krel/extra/mkms.ko"
-depmod -b "$share/modules" "$krel"
-install -m 0755 "$top/scripts/guest/run.sh" "$share/run.sh"
 cp -r "$top/igt-tests/lists" "$share/lists"
 
 extra=

@@ -25,18 +25,10 @@ apt_install qemu-system-x86 debootstrap gcc make libdrm-dev pkg-config kmod \
 	log "first run: building the debug kernel (about 10 minutes) and the guest rootfs (about 2)"
 kdir=$("$top/scripts/kernel.sh" build)
 image=$("$top/scripts/rootfs.sh" build)
-krel=$(cat "$kdir/include/config/kernel.release")
 
 rm -rf "$out"
-mkdir -p "$share/results" "$share/modules/lib/modules"
 make -s -C "$kdir" M="$top" modules
-make -s -C "$top/igt-tests" O="$share/tests"
-cp -al "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/" 2>/dev/null ||
-	cp -a "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/"
-install -D -m 0644 "$top/drm-driver/mkms.ko" \
-	"$share/modules/lib/modules/$krel/extra/mkms.ko"
-depmod -b "$share/modules" "$krel"
-install -m 0755 "$top/scripts/guest/run.sh" "$share/run.sh"
+prepare_share "$share" "$kdir"
 cat >"$share/plan" <<'EOT'
 load mkms
 run mkms modetest list-set-flip 120 /host/tests/modetest-mkms.sh
