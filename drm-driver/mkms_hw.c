@@ -221,16 +221,8 @@ void mkms_hw_pipe_disable(struct mkms_device *mkms, unsigned int pipe)
 	drm_dev_exit(idx);
 }
 
-/**
- * mkms_hw_vblank_irq_enable - deliver vblank interrupts of a pipe
- * @mkms: the device
- * @pipe: the pipe
- *
- * Returns: 0, or -ENODEV if the device is unplugged, so that the vblank
- * core sends pending events at once instead of waiting for a vblank that
- * will never come.
- */
-int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe)
+static int mkms_hw_set_vblank_irq(struct mkms_device *mkms, unsigned int pipe,
+				  bool enabled)
 {
 	struct mkms_hw_pipe *p;
 	unsigned long flags;
@@ -242,12 +234,26 @@ int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe)
 	p = mkms_hw_pipe(mkms, pipe);
 	if (p) {
 		spin_lock_irqsave(&p->lock, flags);
-		p->irq_enabled = true;
+		p->irq_enabled = enabled;
 		spin_unlock_irqrestore(&p->lock, flags);
 	}
 
 	drm_dev_exit(idx);
 	return p ? 0 : -EINVAL;
+}
+
+/**
+ * mkms_hw_vblank_irq_enable - deliver vblank interrupts of a pipe
+ * @mkms: the device
+ * @pipe: the pipe
+ *
+ * Returns: 0, or -ENODEV if the device is unplugged, so that the vblank
+ * core sends pending events at once instead of waiting for a vblank that
+ * will never come.
+ */
+int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe)
+{
+	return mkms_hw_set_vblank_irq(mkms, pipe, true);
 }
 
 /**
@@ -257,21 +263,7 @@ int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe)
  */
 void mkms_hw_vblank_irq_disable(struct mkms_device *mkms, unsigned int pipe)
 {
-	struct mkms_hw_pipe *p;
-	unsigned long flags;
-	int idx;
-
-	if (!drm_dev_enter(&mkms->drm, &idx))
-		return;
-
-	p = mkms_hw_pipe(mkms, pipe);
-	if (p) {
-		spin_lock_irqsave(&p->lock, flags);
-		p->irq_enabled = false;
-		spin_unlock_irqrestore(&p->lock, flags);
-	}
-
-	drm_dev_exit(idx);
+	mkms_hw_set_vblank_irq(mkms, pipe, false);
 }
 
 /**
