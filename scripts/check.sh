@@ -22,7 +22,7 @@ Environment:
   MKMS_CACHE=DIR          cache of kernel, rootfs (default ~/.cache/mkms)
 
 Evidence is left in out/check/: console.log (the guest's full kernel
-log), igt-<driver>/results.json, summary.json and the per-step logs.
+log), igt-<driver>.<suite>/results.json, summary.json and the per-step logs.
 EOT
 }
 case ${1:-} in
