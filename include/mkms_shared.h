@@ -41,4 +41,7 @@
 #define MKMS_PARAM_FAIL_PROBE_STEP	"fail_probe_step"
 #define MKMS_PROBE_STEPS		5
 
+/* Load-time module parameter: how many devices (mkms.0, mkms.1, ...). */
+#define MKMS_PARAM_NUM_DEVICES		"num_devices"
+
 #endif /* _MKMS_SHARED_H_ */

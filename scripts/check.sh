@@ -37,7 +37,7 @@ share=$out/guest
 kver=${KVER:-6.12}
 
 apt_install qemu-system-x86 debootstrap sparse gcc make perl python3 \
-	libdrm-dev pkg-config kmod e2fsprogs
+	libdrm-dev libkmod-dev pkg-config kmod e2fsprogs
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
 image=$("$top/scripts/rootfs.sh" build)

@@ -19,8 +19,8 @@ top=$MKMS_TOP
 out=$top/out/demo
 share=$out/guest
 
-apt_install qemu-system-x86 debootstrap gcc make libdrm-dev pkg-config kmod \
-	e2fsprogs
+apt_install qemu-system-x86 debootstrap gcc make libdrm-dev libkmod-dev \
+	pkg-config kmod e2fsprogs
 [ -e "$("$top/scripts/kernel.sh" dir 2>/dev/null)/.mkms-ready" ] ||
 	log "first run: building the debug kernel (about 10 minutes) and the guest rootfs (about 2)"
 kdir=$("$top/scripts/kernel.sh" build)

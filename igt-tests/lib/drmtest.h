@@ -2,7 +2,8 @@
 /*
  * Opening DRM devices the IGT way: DRIVER_ANY takes the first card of any
  * driver but vkms and vgem (as IGT 2.2 and later do), IGT_FORCE_DRIVER
- * picks a driver by name.
+ * picks a driver by name. The _another variants open the idx-th such card
+ * (from 0, in /dev/dri order), for tests that need several devices.
  */
 
 #ifndef DRMTEST_H
@@ -10,8 +11,12 @@
 
 #define DRIVER_ANY	(~0)
 
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+
+int __drm_open_driver_another(int idx, int chipset);
 int __drm_open_driver(int chipset);
 int __drm_open_driver_render(int chipset);
+int drm_open_driver_another(int idx, int chipset);
 int drm_open_driver(int chipset);
 int drm_open_driver_master(int chipset);
 int drm_open_driver_render(int chipset);

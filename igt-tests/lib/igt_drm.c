@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -33,56 +34,73 @@ static bool wanted(int fd)
 	return ok;
 }
 
+static int by_number(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
- * The lowest-numbered /dev/dri/<prefix>N of a wanted driver. The whole
- * directory is scanned: minors are not dense (a device still held after
- * unbind keeps its number) and newer kernels go past 63.
+ * The @idx-th (from 0, lowest number first) /dev/dri/<prefix>N of a wanted
+ * driver. The whole directory is scanned: minors are not dense (a device
+ * still held after unbind keeps its number) and newer kernels go past 63.
  */
-static int open_node(const char *prefix, int chipset)
+static int open_node(const char *prefix, int idx, int chipset)
 {
 	size_t len = strlen(prefix);
+	long nodes[256];
 	struct dirent *de;
-	long best = -1;
+	int count = 0, fd;
 	char path[300];
 	DIR *dir;
-	int fd;
 
 	dir = opendir("/dev/dri");
 	if (!dir)
 		return -1;
-	while ((de = readdir(dir))) {
+	while ((de = readdir(dir)) && count < (int)ARRAY_SIZE(nodes)) {
 		char *end;
 		long n;
 
 		if (strncmp(de->d_name, prefix, len))
 			continue;
 		n = strtol(de->d_name + len, &end, 10);
-		if (*end || end == de->d_name + len || (best >= 0 && n >= best))
+		if (*end || end == de->d_name + len)
 			continue;
 		snprintf(path, sizeof(path), "/dev/dri/%s", de->d_name);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (wanted(fd))
-			best = n;
+			nodes[count++] = n;
 		close(fd);
 	}
 	closedir(dir);
-	if (best < 0)
+	if (idx < 0 || idx >= count)
 		return -1;
-	snprintf(path, sizeof(path), "/dev/dri/%s%ld", prefix, best);
+	qsort(nodes, count, sizeof(nodes[0]), by_number);
+	snprintf(path, sizeof(path), "/dev/dri/%s%ld", prefix, nodes[idx]);
 	fd = open(path, O_RDWR | O_CLOEXEC);
-	return fd >= 0 && wanted(fd) ? fd : -1;
+	if (fd >= 0 && !wanted(fd)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+int __drm_open_driver_another(int idx, int chipset)
+{
+	return open_node("card", idx, chipset);
 }
 
 int __drm_open_driver(int chipset)
 {
-	return open_node("card", chipset);
+	return open_node("card", 0, chipset);
 }
 
 int __drm_open_driver_render(int chipset)
 {
-	return open_node("renderD", chipset);
+	return open_node("renderD", 0, chipset);
 }
 
 int drm_open_driver(int chipset)
@@ -91,6 +109,15 @@ int drm_open_driver(int chipset)
 
 	igt_skip_on_f(fd < 0, "No known gpu found for chipset flags 0x%x\n",
 		      chipset);
+	return fd;
+}
+
+int drm_open_driver_another(int idx, int chipset)
+{
+	int fd = __drm_open_driver_another(idx, chipset);
+
+	igt_skip_on_f(fd < 0, "No card %d found for chipset flags 0x%x\n",
+		      idx, chipset);
 	return fd;
 }
 

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device under test of the mkms unbind tests (see dut.h).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "igt.h"
+#include "dut.h"
+
+double dut_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- The device and its driver in sysfs ------------------------------ */
+
+/* Open the @idx-th card (IGT's device selection) as its master. */
+void dut_open_another(struct dut *d, int idx)
+{
+	d->fd = drm_open_driver_another(idx, DRIVER_ANY);
+	igt_require_f(drmSetMaster(d->fd) == 0 || drmIsMaster(d->fd),
+		      "Can't become DRM master\n");
+	igt_require(drmSetClientCap(d->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) == 0);
+	igt_require(drmSetClientCap(d->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0);
+}
+
+void dut_open(struct dut *d)
+{
+	dut_open_another(d, 0);
+}
+
+/* The bus address of the device behind a DRM fd, or false. */
+static bool bus_addr_of(int fd, char *addr, size_t len)
+{
+	char link[PATH_MAX];
+	int sysfs;
+	ssize_t n;
+
+	sysfs = igt_sysfs_open(fd);
+	if (sysfs < 0)
+		return false;
+	n = readlinkat(sysfs, "device", link, sizeof(link) - 1);
+	close(sysfs);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	snprintf(addr, len, "%s", strrchr(link, '/') + 1);
+	return true;
+}
+
+/* The card of the device at @d->bus_addr, or -1 while it has none. */
+static int open_bound_card(struct dut *d)
+{
+	char addr[NAME_MAX];
+	int fd;
+
+	for (int idx = 0; (fd = __drm_open_driver_another(idx, DRIVER_ANY)) >= 0;
+	     idx++) {
+		if (bus_addr_of(fd, addr, sizeof(addr)) &&
+		    !strcmp(addr, d->bus_addr))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* Find the device's bus address and its driver's bind/unbind directory. */
+void dut_find_driver(struct dut *d)
+{
+	int sysfs;
+
+	igt_assert(bus_addr_of(d->fd, d->bus_addr, sizeof(d->bus_addr)));
+	sysfs = igt_sysfs_open(d->fd);
+	igt_assert_fd(sysfs);
+	d->drv_dir = openat(sysfs, "device/driver", O_RDONLY | O_DIRECTORY);
+	close(sysfs);
+	igt_require_f(d->drv_dir >= 0 && !faccessat(d->drv_dir, "unbind", W_OK, 0),
+		      "%s has no driver to unbind from\n", d->bus_addr);
+}
+
+void dut_unbind(struct dut *d)
+{
+	double t0 = dut_now();
+
+	igt_assert_f(igt_sysfs_set(d->drv_dir, "unbind", d->bus_addr),
+		     "unbind %s: %s\n", d->bus_addr, strerror(errno));
+	d->unbound = true;
+	igt_info("unbind of %s returned after %.3f s\n", d->bus_addr,
+		 dut_now() - t0);
+}
+
+void dut_bind(struct dut *d)
+{
+	igt_assert_f(igt_sysfs_set(d->drv_dir, "bind", d->bus_addr),
+		     "bind %s: %s\n", d->bus_addr, strerror(errno));
+	d->unbound = false;
+}
+
+/* The name of the module of the device's driver, or false if built in. */
+bool dut_module_name(struct dut *d, char *name, size_t len)
+{
+	char link[PATH_MAX];
+	ssize_t n;
+
+	n = readlinkat(d->drv_dir, "module", link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	snprintf(name, len, "%s", strrchr(link, '/') + 1);
+	return true;
+}
+
+/* The driver's module parameter directory, or -1. */
+int dut_module_params(struct dut *d)
+{
+	char name[NAME_MAX], path[PATH_MAX];
+
+	if (!dut_module_name(d, name, sizeof(name)))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters", name);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* ---- Display ------------------------------------------------------------ */
+
+uint32_t dut_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectProperties *props;
+	uint32_t id = 0;
+
+	props = drmModeObjectGetProperties(fd, obj, type);
+	igt_assert(props);
+	for (uint32_t i = 0; i < props->count_props && !id; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			id = p->prop_id;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	igt_assert_f(id, "object %u has no property %s\n", obj, name);
+	return id;
+}
+
+uint64_t dut_prop_value(int fd, uint32_t obj, uint32_t type, uint32_t prop)
+{
+	drmModeObjectProperties *props;
+	uint64_t value = 0;
+
+	props = drmModeObjectGetProperties(fd, obj, type);
+	igt_assert(props);
+	for (uint32_t i = 0; i < props->count_props; i++)
+		if (props->props[i] == prop)
+			value = props->prop_values[i];
+	drmModeFreeObjectProperties(props);
+	return value;
+}
+
+void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
+		uint32_t type, const char *name, uint64_t value)
+{
+	igt_assert(drmModeAtomicAddProperty(req, obj,
+					    dut_prop_id(d->fd, obj, type, name),
+					    value) >= 0);
+}
+
+void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color)
+{
+	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
+	uint64_t offset;
+
+	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, d->mode.hdisplay,
+					      d->mode.vdisplay, 32, 0,
+					      &b->handle, &b->pitch,
+					      &b->size), 0);
+	handles[0] = b->handle;
+	pitches[0] = b->pitch;
+	igt_assert_eq(drmModeAddFB2(d->fd, d->mode.hdisplay, d->mode.vdisplay,
+				    DRM_FORMAT_XRGB8888, handles, pitches,
+				    offsets, &b->fb_id, 0), 0);
+	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      d->fd, offset);
+	igt_assert(b->map != MAP_FAILED);
+	for (uint64_t i = 0; i < b->size / 4; i++)
+		b->map[i] = color;
+}
+
+/* Light the first connected connector with its preferred mode. */
+void dut_set_mode(struct dut *d)
+{
+	drmModePlaneRes *planes;
+	drmModeAtomicReq *req;
+	drmModeRes *res;
+	int ret;
+
+	d->connector_id = d->plane_id = 0;
+	res = drmModeGetResources(d->fd);
+	igt_assert(res && res->count_crtcs > 0);
+	for (int i = 0; i < res->count_connectors && !d->connector_id; i++) {
+		drmModeConnector *c = drmModeGetConnector(d->fd,
+							  res->connectors[i]);
+
+		if (c && c->connection == DRM_MODE_CONNECTED && c->count_modes) {
+			d->connector_id = c->connector_id;
+			d->mode = c->modes[0];
+			for (int m = 0; m < c->count_modes; m++)
+				if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)
+					d->mode = c->modes[m];
+		}
+		drmModeFreeConnector(c);
+	}
+	igt_require_f(d->connector_id, "no connected connector\n");
+	d->crtc_id = res->crtcs[0];
+	drmModeFreeResources(res);
+
+	planes = drmModeGetPlaneResources(d->fd);
+	igt_assert(planes);
+	for (uint32_t i = 0; i < planes->count_planes && !d->plane_id; i++) {
+		uint32_t id = planes->planes[i];
+		uint32_t type = dut_prop_id(d->fd, id, DRM_MODE_OBJECT_PLANE, "type");
+
+		if (dut_prop_value(d->fd, id, DRM_MODE_OBJECT_PLANE, type) ==
+		    DRM_PLANE_TYPE_PRIMARY)
+			d->plane_id = id;
+	}
+	drmModeFreePlaneResources(planes);
+	igt_assert(d->plane_id);
+	/* Looked up now: after unbind, this ioctl fails like every other. */
+	d->fb_prop = dut_prop_id(d->fd, d->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID");
+
+	dut_create_buffer(d, &d->buf[0], 0xff0000ff);
+	dut_create_buffer(d, &d->buf[1], 0xff00ff00);
+	igt_assert_eq(drmModeCreatePropertyBlob(d->fd, &d->mode,
+						sizeof(d->mode),
+						&d->mode_blob), 0);
+
+	req = drmModeAtomicAlloc();
+	dut_add(req, d, d->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID", d->mode_blob);
+	dut_add(req, d, d->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", 1);
+	dut_add(req, d, d->connector_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
+	    d->crtc_id);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID", d->buf[0].fb_id);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID", d->crtc_id);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X", 0);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y", 0);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W",
+	    (uint64_t)d->mode.hdisplay << 16);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H",
+	    (uint64_t)d->mode.vdisplay << 16);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X", 0);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y", 0);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W",
+	    d->mode.hdisplay);
+	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H",
+	    d->mode.vdisplay);
+	ret = drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
+				  NULL);
+	drmModeAtomicFree(req);
+	igt_assert_f(ret == 0, "modeset %s: %s\n", d->mode.name,
+		     strerror(errno));
+	d->front = 0;
+}
+
+/* Flip to the back buffer; 0 or -errno. */
+int dut_flip(struct dut *d, uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	int ret;
+
+	drmModeAtomicAddProperty(req, d->plane_id, d->fb_prop,
+				 d->buf[!d->front].fb_id);
+	ret = drmModeAtomicCommit(d->fd, req, flags, d);
+	drmModeAtomicFree(req);
+	return ret ? -errno : 0;
+}
+
+static void flip_done(int fd, unsigned int seq, unsigned int sec,
+		      unsigned int usec, unsigned int crtc_id, void *user)
+{
+	struct dut *d = user;
+
+	d->front = !d->front;
+	d->flips++;
+}
+
+/* Wait up to @ms for an event; true if one was read. */
+bool dut_wait_event(struct dut *d, int ms)
+{
+	drmEventContext ev = {
+		.version = 3,
+		.page_flip_handler2 = flip_done,
+	};
+	struct pollfd pfd = { .fd = d->fd, .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) != 1)
+		return false;
+	return drmHandleEvent(d->fd, &ev) == 0;
+}
+
+/* ---- What every subtest checks after the unbind ------------------------ */
+
+void dut_assert_gone(struct dut *d)
+{
+	drmModeRes *res;
+
+	igt_assert_eq(dut_flip(d, DRM_MODE_ATOMIC_NONBLOCK), -ENODEV);
+	res = drmModeGetResources(d->fd);
+	igt_assert_f(!res && errno == ENODEV,
+		     "GETRESOURCES on the old fd: want ENODEV, got %s\n",
+		     res ? "success" : strerror(errno));
+}
+
+void dut_close(struct dut *d)
+{
+	for (int i = 0; i < 2; i++) {
+		if (d->buf[i].map)
+			igt_assert(munmap(d->buf[i].map, d->buf[i].size) == 0);
+		d->buf[i].map = NULL;
+	}
+	if (d->fd >= 0)
+		igt_assert_eq(drm_close_driver(d->fd), 0);
+	d->fd = -1;
+}
+
+/* Bind again: the new device must set a mode and complete a flip. */
+
+void dut_rebind_and_flip(struct dut *d)
+{
+	dut_close(d);
+	dut_ensure(d);
+	d->flips = 0;
+	igt_assert_eq(dut_flip(d, DRM_MODE_ATOMIC_NONBLOCK |
+			   DRM_MODE_PAGE_FLIP_EVENT), 0);
+	igt_assert_f(dut_wait_event(d, 2000) && d->flips == 1,
+		     "no flip event within 2 s after rebind\n");
+}
+
+/*
+ * Start every subtest from a bound device with a mode set, whatever the
+ * previous subtest left behind.
+ */
+void dut_ensure(struct dut *d)
+{
+	if (d->unbound) {
+		dut_close(d);
+		dut_bind(d);
+	}
+	if (d->fd < 0) {
+		for (int i = 0; i < 50 && d->fd < 0; i++) {
+			d->fd = open_bound_card(d);
+			if (d->fd < 0)
+				usleep(100000);
+		}
+		igt_assert_fd(d->fd);
+		/* A client may have opened the new device first. */
+		for (int i = 0; i < 50 && !drmIsMaster(d->fd); i++)
+			if (drmSetMaster(d->fd))
+				usleep(10000);
+		igt_assert_f(drmIsMaster(d->fd), "cannot become DRM master\n");
+		igt_assert(drmSetClientCap(d->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0);
+		dut_set_mode(d);
+	}
+}
+
