@@ -62,16 +62,32 @@ EMULATOR_NOISE_RE = re.compile('|'.join(EMULATOR_NOISE))
 DMESG_LINE_RE = re.compile(r'^<(\d)>\s*\[\s*[\d.]+\]\s?(.*)$')
 
 
+IGNORE_REGEX_RE = re.compile(r'\[IGT\] [^:]+: add ignored dmesg regex: (.*)$')
+
+
 def emulator_noise_only(dmesg):
-    """The warn-level lines of an IGT dmesg excerpt, if all are noise."""
+    """The warn-level lines of an IGT dmesg excerpt, if all are noise.
+
+    Lines matching a regex the test declared with
+    igt_emit_ignore_dmesg_regex() do not count, as for igt_runner.
+    """
     lines = []
+    ignored = []
     for line in (dmesg or '').splitlines():
         m = DMESG_LINE_RE.match(line)
-        if not m or int(m.group(1)) > 4 or '[IGT]' in m.group(2):
+        if not m:
             continue
-        if not EMULATOR_NOISE_RE.search(m.group(2)):
+        text = m.group(2)
+        declared = IGNORE_REGEX_RE.search(text)
+        if declared:
+            ignored.append(re.compile(declared.group(1)))
+        if int(m.group(1)) > 4 or '[IGT]' in text:
+            continue
+        if any(r.search(text) for r in ignored):
+            continue
+        if not EMULATOR_NOISE_RE.search(text):
             return None
-        lines.append(m.group(2))
+        lines.append(text)
     return lines or None
 
 

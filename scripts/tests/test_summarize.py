@@ -203,6 +203,23 @@ class TestSummarize(unittest.TestCase):
                 else:
                     self.assertEqual(r['result'], 'dmesg-warn')
 
+    def test_noise_pardon_honours_the_tests_ignore_regex(self):
+        start = '<6> [293.69] [IGT] mkms_hotunplug: starting subtest x\n'
+        noise = '<4> [293.89] hrtimer: interrupt took 16244630 ns\n'
+        ignore = ('<6> [293.94] [IGT] mkms_hotunplug: add ignored dmesg '
+                  'regex: probe with driver [a-z0-9_]+ failed with error\n')
+        probe = ('<3> [294.06] mkms mkms.0: probe with driver mkms failed '
+                 'with error -5\n')
+        for dmesg, want_rc in ((start + noise + ignore + probe, 0),
+                               (start + noise + probe, 1),
+                               (start + noise + probe + ignore, 1)):
+            with self.subTest(dmesg=dmesg), \
+                    tempfile.TemporaryDirectory() as tmp:
+                rc, out, _ = Run(tmp, igt={'mkms': {
+                    'igt@mkms_hotunplug@x': {'result': 'dmesg-warn',
+                                             'dmesg': dmesg}}}).judge()
+                self.assertEqual(rc, want_rc, out)
+
     def test_shutdown_must_run_to_its_end_when_armed(self):
         steps = ('pass mkms module load\n'
                  'pass mkms shutdown client-flipping\n')
