@@ -7,10 +7,21 @@
  * vblank reference cannot be taken (the pipe is off, or the device was
  * unplugged and mkms_hw_vblank_irq_enable() fails), the event is sent at
  * once, and drm_crtc_vblank_off() sends whatever is still queued.
+ *
+ * CRC capture (source "auto": the composed frame) follows the DRM core's
+ * debugfs crc/ files, which outlive the device in two ways this file
+ * handles: an open crc/data makes the core call back into the driver and
+ * touch the CRTC on close, however late; and a read blocked in crc/data
+ * holds off the removal of debugfs, which unplug waits for.
  */
+
+#include <linux/module.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_debugfs_crc.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_print.h>
 #include <drm/drm_vblank.h>
 
 #include "mkms_drv.h"
@@ -21,10 +32,169 @@
  * @pipe: the pipe whose vertical blanking just started
  *
  * Called by the vblank timer, inside drm_dev_enter(), in hardirq context.
+ *
+ * Returns: the number of the frame that starts.
  */
-void mkms_crtc_handle_vblank(struct mkms_device *mkms, unsigned int pipe)
+u32 mkms_crtc_handle_vblank(struct mkms_device *mkms, unsigned int pipe)
 {
-	drm_crtc_handle_vblank(&mkms->outputs[pipe].crtc);
+	struct drm_crtc *crtc = &mkms->outputs[pipe].crtc;
+
+	drm_crtc_handle_vblank(crtc);
+	return drm_crtc_vblank_count(crtc);
+}
+
+/* ---- CRC capture -------------------------------------------------------- */
+
+/*
+ * No .get_crc_sources: crc/control would compare each source with
+ * crtc->crc.source, which mkms_crtc_early_unregister() clears.
+ */
+static const char * const mkms_crc_sources[] = { "auto" };
+
+/**
+ * mkms_crtc_add_crc - deliver the CRC of a composed frame
+ * @mkms: the device
+ * @pipe: the pipe
+ * @first_frame: the first frame the composition stands for
+ * @last_frame: the last one: when the composer lags behind, every frame
+ *	in between gets the same CRC, so that userspace sees no gap
+ * @crc: the CRC
+ *
+ * Called by the composer, inside drm_dev_enter().
+ */
+void mkms_crtc_add_crc(struct mkms_device *mkms, unsigned int pipe,
+		       u32 first_frame, u32 last_frame, u32 crc)
+{
+	struct mkms_output *output = &mkms->outputs[pipe];
+	u32 frame;
+
+	spin_lock_irq(&output->crc.lock);
+	output->crc.last = crc;
+	output->crc.last_frame = last_frame;
+	spin_unlock_irq(&output->crc.lock);
+
+	for (frame = first_frame; frame != last_frame + 1; frame++)
+		drm_crtc_add_crc_entry(&output->crtc, true, frame, &crc);
+}
+
+static int mkms_crtc_verify_crc_source(struct drm_crtc *crtc,
+				       const char *source, size_t *values_cnt)
+{
+	if (source && strcmp(source, mkms_crc_sources[0])) {
+		drm_dbg_kms(crtc->dev, "unknown CRC source %s\n", source);
+		return -EINVAL;
+	}
+
+	*values_cnt = 1;
+	return 0;
+}
+
+/*
+ * Drop what CRC capture pinned, once crtc_crc_release() in the DRM core,
+ * which calls mkms_crtc_set_crc_source(crtc, NULL), is done with the CRTC:
+ * it frees the capture's entries (under the crc lock) as its last access.
+ * Dropping the device here may free the CRTC and this work item; the
+ * module stays until mkms_exit() has drained mkms_release_wq.
+ */
+static void mkms_crtc_crc_release_work(struct work_struct *work)
+{
+	struct mkms_output *output = container_of(to_delayed_work(work),
+						  struct mkms_output,
+						  crc.release_work);
+	struct drm_crtc_crc *crc = &output->crtc.crc;
+	struct drm_device *drm = output->crtc.dev;
+	int pins;
+	bool busy;
+
+	spin_lock_irq(&crc->lock);
+	busy = crc->entries;
+	spin_unlock_irq(&crc->lock);
+	if (busy) {
+		/* Still closing, or opened again: look again later. */
+		queue_delayed_work(mkms_release_wq, &output->crc.release_work, 1);
+		return;
+	}
+
+	pins = atomic_xchg(&output->crc.pins, 0);
+	while (pins--) {
+		drm_dev_put(drm);
+		module_put(THIS_MODULE);
+	}
+}
+
+/*
+ * Capture on: compose every frame (the vblank reference keeps the vblank
+ * interrupt coming) and pin the device and the module until capture is
+ * off again and the core has let go of the CRTC; see
+ * mkms_crtc_crc_release_work(). Capture off may come after unbind, and
+ * only touches drmm memory and the vblank core, plus the hardware through
+ * its guarded helper.
+ */
+static int mkms_crtc_set_crc_source(struct drm_crtc *crtc, const char *source)
+{
+	struct mkms_output *output = to_mkms_output(crtc);
+	struct mkms_device *mkms = to_mkms_device(crtc->dev);
+	bool enable = !!source, vblank_ref;
+	size_t values_cnt;
+	int ret;
+
+	ret = mkms_crtc_verify_crc_source(crtc, source, &values_cnt);
+	if (ret)
+		return ret;
+
+	spin_lock_irq(&output->crc.lock);
+	if (output->crc.enabled == enable) {
+		spin_unlock_irq(&output->crc.lock);
+		return 0;
+	}
+	output->crc.enabled = enable;
+	vblank_ref = output->crc.vblank_ref;
+	output->crc.vblank_ref = false;
+	spin_unlock_irq(&output->crc.lock);
+
+	if (enable) {
+		drm_dev_get(crtc->dev);
+		__module_get(THIS_MODULE);
+		atomic_inc(&output->crc.pins);
+		vblank_ref = drm_crtc_vblank_get(crtc) == 0;
+		spin_lock_irq(&output->crc.lock);
+		output->crc.vblank_ref = vblank_ref;
+		spin_unlock_irq(&output->crc.lock);
+		mkms_hw_pipe_set_crc(mkms, drm_crtc_index(crtc), true);
+	} else {
+		mkms_hw_pipe_set_crc(mkms, drm_crtc_index(crtc), false);
+		if (vblank_ref)
+			drm_crtc_vblank_put(crtc);
+		queue_delayed_work(mkms_release_wq, &output->crc.release_work, 0);
+	}
+	return 0;
+}
+
+/*
+ * Called by drm_dev_unregister(), so also at unplug, right before the
+ * CRTC's debugfs files are removed. That removal waits for every read in
+ * progress, and a read of crc/data blocks until a CRC comes, which after
+ * unplug none would. So the source is cleared, which makes new reads
+ * return at once, and a reader already waiting gets the last CRC again.
+ */
+static void mkms_crtc_early_unregister(struct drm_crtc *crtc)
+{
+	struct mkms_output *output = to_mkms_output(crtc);
+	struct drm_crtc_crc *crc = &crtc->crc;
+	u32 last, last_frame;
+	const char *source;
+
+	spin_lock_irq(&crc->lock);
+	source = crc->source;
+	crc->source = NULL;
+	spin_unlock_irq(&crc->lock);
+	kfree(source);
+
+	spin_lock_irq(&output->crc.lock);
+	last = output->crc.last;
+	last_frame = output->crc.last_frame;
+	spin_unlock_irq(&output->crc.lock);
+	drm_crtc_add_crc_entry(crtc, true, last_frame + 1, &last);
 }
 
 static int mkms_crtc_enable_vblank(struct drm_crtc *crtc)
@@ -56,6 +226,9 @@ static const struct drm_crtc_funcs mkms_crtc_funcs = {
 	.enable_vblank		= mkms_crtc_enable_vblank,
 	.disable_vblank		= mkms_crtc_disable_vblank,
 	.get_vblank_timestamp	= mkms_crtc_get_vblank_timestamp,
+	.set_crc_source		= mkms_crtc_set_crc_source,
+	.verify_crc_source	= mkms_crtc_verify_crc_source,
+	.early_unregister	= mkms_crtc_early_unregister,
 };
 
 static void mkms_crtc_atomic_enable(struct drm_crtc *crtc,
@@ -121,6 +294,8 @@ int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,
 		return ret;
 
 	drm_crtc_helper_add(&output->crtc, &mkms_crtc_helper_funcs);
+	spin_lock_init(&output->crc.lock);
+	INIT_DELAYED_WORK(&output->crc.release_work, mkms_crtc_crc_release_work);
 	return 0;
 }
 

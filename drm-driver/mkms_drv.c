@@ -15,6 +15,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -212,6 +213,13 @@ static struct platform_driver mkms_platform_driver = {
 
 static struct platform_device *mkms_pdevs[MKMS_MAX_DEVICES];
 
+/*
+ * Work that may run after a device's last fd is closed and drops the last
+ * references to it and to this module (mkms_crtc.c). mkms_exit() drains
+ * it, so that no such work still runs module code when the module goes.
+ */
+struct workqueue_struct *mkms_release_wq;
+
 static void mkms_destroy_devices(void)
 {
 	unsigned int i;
@@ -233,10 +241,16 @@ static int __init mkms_init(void)
 		return -EINVAL;
 	}
 
+	mkms_release_wq = alloc_workqueue("mkms_release", 0, 0);
+	if (!mkms_release_wq)
+		return -ENOMEM;
+
 	/* Not platform_driver_probe(): that would hide bind/unbind in sysfs. */
 	ret = platform_driver_register(&mkms_platform_driver);
-	if (ret)
+	if (ret) {
+		destroy_workqueue(mkms_release_wq);
 		return ret;
+	}
 
 	for (i = 0; i < num_devices; i++) {
 		mkms_pdevs[i] = platform_device_register_simple(MKMS_DRIVER_NAME,
@@ -248,6 +262,7 @@ static int __init mkms_init(void)
 			       i, ret);
 			mkms_destroy_devices();
 			platform_driver_unregister(&mkms_platform_driver);
+			destroy_workqueue(mkms_release_wq);
 			return ret;
 		}
 	}
@@ -259,6 +274,7 @@ static void __exit mkms_exit(void)
 {
 	mkms_destroy_devices();
 	platform_driver_unregister(&mkms_platform_driver);
+	destroy_workqueue(mkms_release_wq);
 }
 
 module_init(mkms_init);

@@ -20,6 +20,7 @@
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_crtc.h>
@@ -74,12 +75,39 @@ struct mkms_fault {
 };
 
 /**
+ * struct mkms_crc - CRC capture of a CRTC
+ * @lock: protects the fields below
+ * @enabled: capture is on: the debugfs crc/data file is open
+ * @vblank_ref: capture holds a vblank reference
+ * @last: the latest CRC delivered
+ * @last_frame: the frame it was delivered for
+ * @pins: references to the drm_device and the module that capture took
+ *	and @release_work has yet to drop
+ * @release_work: drops @pins once the DRM core is done with the CRTC
+ *
+ * While capture is on, the CRTC pins the drm_device and the module: the
+ * DRM core calls back into the driver and touches the CRTC when crc/data
+ * is closed, which may be long after the device was unbound and its last
+ * fd closed. See mkms_crtc_set_crc_source().
+ */
+struct mkms_crc {
+	spinlock_t lock; /* composer work vs. debugfs */
+	bool enabled;
+	bool vblank_ref;
+	u32 last;
+	u32 last_frame;
+	atomic_t pins;
+	struct delayed_work release_work;
+};
+
+/**
  * struct mkms_output - one display pipe as KMS sees it
  * @crtc: the CRTC, scanning out @primary and @cursor
  * @encoder: the virtual encoder feeding @connector
  * @connector: the always-connected virtual connector
  * @primary: the primary plane
  * @cursor: the cursor plane
+ * @crc: CRC capture state
  *
  * drmm-managed: part of the drm_device's lifetime, so it stays valid for as
  * long as any fd, atomic state or dma-buf holds the drm_device.
@@ -90,6 +118,7 @@ struct mkms_output {
 	struct drm_connector connector;
 	struct drm_plane *primary;
 	struct drm_plane *cursor;
+	struct mkms_crc crc;
 };
 
 /**
@@ -145,18 +174,30 @@ static inline struct mkms_output *to_mkms_output(struct drm_crtc *crtc)
  * @enabled: the plane is scanned out
  * @format: DRM fourcc of the framebuffer
  * @pitch: bytes per line of the framebuffer
+ * @cpp: bytes per pixel
+ * @vaddr: the first pixel of the framebuffer, mapped by the shadow-plane
+ *	helpers
  * @src: source rectangle in the framebuffer, 16.16 fixed point
  * @dst: destination rectangle on the CRTC, in pixels
  *
  * A plain value type: the plane code fills one in and hands it to
- * mkms_hw_plane_update(), which copies it into the hardware.
+ * mkms_hw_plane_update(), which copies it into the hardware. @vaddr stays
+ * valid while it is in the hardware: the commit that replaces it programs
+ * the new value (waiting for the composer) before it unmaps the old one.
  */
 struct mkms_hw_plane_regs {
 	bool enabled;
 	u32 format;
 	u32 pitch;
+	u32 cpp;
+	const u8 *vaddr;
 	struct drm_rect src;
 	struct drm_rect dst;
+};
+
+/* A pixel inside the composer: 16 bits per channel, pre-multiplied. */
+struct mkms_pixel {
+	u16 a, r, g, b;
 };
 
 int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes);
@@ -170,12 +211,25 @@ bool mkms_hw_vblank_timestamp(struct mkms_device *mkms, unsigned int pipe,
 void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 			  unsigned int plane,
 			  const struct mkms_hw_plane_regs *regs);
+void mkms_hw_pipe_set_crc(struct mkms_device *mkms, unsigned int pipe,
+			  bool enabled);
+
+/* mkms_composer.c */
+u32 mkms_compose_crc(const struct mkms_hw_plane_regs *planes,
+		     unsigned int num_planes, unsigned int width,
+		     unsigned int height, struct mkms_pixel *line,
+		     struct mkms_pixel *stage);
 
 /* mkms_crtc.c */
 int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,
 		   struct drm_plane *primary, struct drm_plane *cursor);
-void mkms_crtc_handle_vblank(struct mkms_device *mkms, unsigned int pipe);
+u32 mkms_crtc_handle_vblank(struct mkms_device *mkms, unsigned int pipe);
+void mkms_crtc_add_crc(struct mkms_device *mkms, unsigned int pipe,
+		       u32 first_frame, u32 last_frame, u32 crc);
 void mkms_crtc_unplug(struct mkms_device *mkms);
+
+/* mkms_drv.c */
+extern struct workqueue_struct *mkms_release_wq;
 
 /* mkms_plane.c */
 struct drm_plane *mkms_plane_create(struct mkms_device *mkms,

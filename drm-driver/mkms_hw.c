@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The virtual hardware behind mkms: per display pipe a timing generator
- * (an hrtimer raising the vblank "interrupt") and the scanout registers of
- * its planes.
+ * (an hrtimer raising the vblank "interrupt"), the scanout registers of
+ * its planes, and a display engine that composes them (mkms_composer.c)
+ * on an ordered workqueue whenever a frame's CRC is wanted.
  *
  * This is the device-lifetime side of the driver. struct mkms_hw is devm
  * memory, allocated at probe and freed when the device is unbound, while
@@ -16,6 +17,9 @@
 #include <linux/device.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_modes.h>
@@ -30,11 +34,26 @@
  * @lock: protects the fields below against the vblank timer (hardirq)
  * @enabled: the timing generator runs and @timer is armed
  * @irq_enabled: vblank "interrupts" are delivered to the CRTC
+ * @crc_enabled: each vblank composes the frame and delivers its CRC
+ * @compose_pending: @compose_work is queued for frames @frame_first to
+ *	@frame_last
+ * @frame_first: first frame the queued composition stands for
+ * @frame_last: last one (the composer may lag behind under load)
+ * @width: active width of the current mode
+ * @height: active height of the current mode
  * @period: duration of one frame of the current mode
  * @last_vblank: time of the most recent start of vertical blanking
  * @timer: the vblank interrupt source; revoked by mkms_hw_release()
  *	before the memory it lives in is freed
- * @planes: the scanout registers of the pipe's planes
+ * @planes: the scanout registers of the pipe's planes; written under
+ *	both @lock and @compose_lock, so either is enough to read them
+ * @compose_lock: held by the composer while it reads the framebuffers
+ *	that @planes point at, and by whoever changes @planes
+ * @compose_work: the display engine composing a frame
+ * @wq: ordered workqueue of @compose_work; revoked by mkms_hw_release()
+ *	after @timer, so nothing queues work on it any more
+ * @line: the composer's output line
+ * @stage: the composer's source line
  */
 struct mkms_hw_pipe {
 	struct mkms_device *mkms;
@@ -43,10 +62,22 @@ struct mkms_hw_pipe {
 	spinlock_t lock; /* vblank timer (hardirq) vs. commits */
 	bool enabled;
 	bool irq_enabled;
+	bool crc_enabled;
+	bool compose_pending;
+	u32 frame_first;
+	u32 frame_last;
+	unsigned int width;
+	unsigned int height;
 	ktime_t period;
 	ktime_t last_vblank;
 	struct hrtimer timer;
 	struct mkms_hw_plane_regs planes[MKMS_PLANES_PER_PIPE];
+
+	struct mutex compose_lock; /* composer vs. scanout register writes */
+	struct work_struct compose_work;
+	struct workqueue_struct *wq;
+	struct mkms_pixel *line;
+	struct mkms_pixel *stage;
 };
 
 /**
@@ -68,8 +99,9 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 						 timer);
 	struct drm_device *drm = &pipe->mkms->drm;
 	enum hrtimer_restart restart = HRTIMER_NORESTART;
-	bool deliver = false;
+	bool deliver = false, compose = false;
 	u64 frames;
+	u32 frame;
 	int idx;
 
 	/* Unplugged: the hardware is gone, and so are its interrupts. */
@@ -91,17 +123,64 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 	spin_unlock(&pipe->lock);
 
 	/* Outside the lock: the vblank core reads the timestamp back. */
-	if (deliver)
-		mkms_crtc_handle_vblank(pipe->mkms, pipe->index);
+	if (deliver) {
+		frame = mkms_crtc_handle_vblank(pipe->mkms, pipe->index);
+
+		spin_lock(&pipe->lock);
+		if (pipe->crc_enabled) {
+			if (!pipe->compose_pending)
+				pipe->frame_first = frame;
+			pipe->frame_last = frame;
+			compose = !pipe->compose_pending;
+			pipe->compose_pending = true;
+		}
+		spin_unlock(&pipe->lock);
+		if (compose)
+			queue_work(pipe->wq, &pipe->compose_work);
+	}
 
 	drm_dev_exit(idx);
 	return restart;
 }
 
 /*
+ * The display engine: compose the frame on screen and deliver its CRC for
+ * every vblank since the last composition. The framebuffers stay mapped
+ * while @compose_lock is held (see struct mkms_hw_plane_regs).
+ */
+static void mkms_hw_compose_work(struct work_struct *work)
+{
+	struct mkms_hw_pipe *pipe = container_of(work, struct mkms_hw_pipe,
+						 compose_work);
+	struct drm_device *drm = &pipe->mkms->drm;
+	unsigned int width, height;
+	u32 first, last, crc;
+	int idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return;
+
+	mutex_lock(&pipe->compose_lock);
+	spin_lock_irq(&pipe->lock);
+	first = pipe->frame_first;
+	last = pipe->frame_last;
+	width = pipe->width;
+	height = pipe->height;
+	pipe->compose_pending = false;
+	spin_unlock_irq(&pipe->lock);
+	crc = mkms_compose_crc(pipe->planes, MKMS_PLANES_PER_PIPE, width,
+			       height, pipe->line, pipe->stage);
+	mutex_unlock(&pipe->compose_lock);
+
+	mkms_crtc_add_crc(pipe->mkms, pipe->index, first, last, crc);
+	drm_dev_exit(idx);
+}
+
+/*
  * Revoke, then free: this devm action is registered right after the
  * allocation, so it runs before the memory goes, and by then .remove has
- * already unplugged the device and shut the pipes down.
+ * already unplugged the device and shut the pipes down. The timers go
+ * first, as they queue the composer; destroying a workqueue drains it.
  */
 static void mkms_hw_release(void *data)
 {
@@ -110,6 +189,16 @@ static void mkms_hw_release(void *data)
 
 	for (i = 0; i < hw->num_pipes; i++)
 		hrtimer_cancel(&hw->pipes[i].timer);
+
+	for (i = 0; i < hw->num_pipes; i++) {
+		struct mkms_hw_pipe *pipe = &hw->pipes[i];
+
+		if (pipe->wq)
+			destroy_workqueue(pipe->wq);
+		kvfree(pipe->line);
+		kvfree(pipe->stage);
+		mutex_destroy(&pipe->compose_lock);
+	}
 }
 
 /**
@@ -118,7 +207,8 @@ static void mkms_hw_release(void *data)
  * @num_pipes: number of display pipes
  *
  * Called from probe. The hardware is devm-managed: it is freed when the
- * device is unbound, after its timers have been cancelled.
+ * device is unbound, after its timers have been cancelled and its
+ * composer drained.
  *
  * Returns: 0 or a negative errno.
  */
@@ -127,6 +217,7 @@ int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes)
 	struct device *dev = mkms->drm.dev;
 	struct mkms_hw *hw;
 	unsigned int i;
+	int ret;
 
 	hw = devm_kzalloc(dev, struct_size(hw, pipes, num_pipes), GFP_KERNEL);
 	if (!hw)
@@ -141,10 +232,29 @@ int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes)
 		spin_lock_init(&pipe->lock);
 		hrtimer_init(&pipe->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 		pipe->timer.function = mkms_hw_vblank_timer;
+		mutex_init(&pipe->compose_lock);
+		INIT_WORK(&pipe->compose_work, mkms_hw_compose_work);
+	}
+
+	ret = devm_add_action_or_reset(dev, mkms_hw_release, hw);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < num_pipes; i++) {
+		struct mkms_hw_pipe *pipe = &hw->pipes[i];
+
+		pipe->wq = alloc_ordered_workqueue("mkms-%s-%u", 0,
+						   dev_name(dev), i);
+		pipe->line = kvcalloc(MKMS_MAX_SIZE, sizeof(*pipe->line),
+				      GFP_KERNEL);
+		pipe->stage = kvcalloc(MKMS_MAX_SIZE, sizeof(*pipe->stage),
+				       GFP_KERNEL);
+		if (!pipe->wq || !pipe->line || !pipe->stage)
+			return -ENOMEM;
 	}
 
 	mkms->hw = hw;
-	return devm_add_action_or_reset(dev, mkms_hw_release, hw);
+	return 0;
 }
 
 /* Only valid inside drm_dev_enter(). */
@@ -181,6 +291,8 @@ void mkms_hw_pipe_enable(struct mkms_device *mkms, unsigned int pipe,
 		p->period = ns_to_ktime(div_u64((u64)mode->crtc_htotal *
 						mode->crtc_vtotal * 1000000,
 						max(mode->crtc_clock, 1)));
+		p->width = min(mode->crtc_hdisplay, MKMS_MAX_SIZE);
+		p->height = mode->crtc_vdisplay;
 		now = ktime_get();
 		p->last_vblank = now;
 		p->enabled = true;
@@ -221,8 +333,14 @@ void mkms_hw_pipe_disable(struct mkms_device *mkms, unsigned int pipe)
 	drm_dev_exit(idx);
 }
 
-static int mkms_hw_set_vblank_irq(struct mkms_device *mkms, unsigned int pipe,
-				  bool enabled)
+/* The on/off switches of a pipe, each set by one guarded helper. */
+enum mkms_hw_pipe_switch {
+	MKMS_HW_VBLANK_IRQ,
+	MKMS_HW_CRC,
+};
+
+static int mkms_hw_pipe_set(struct mkms_device *mkms, unsigned int pipe,
+			    enum mkms_hw_pipe_switch what, bool on)
 {
 	struct mkms_hw_pipe *p;
 	unsigned long flags;
@@ -234,7 +352,10 @@ static int mkms_hw_set_vblank_irq(struct mkms_device *mkms, unsigned int pipe,
 	p = mkms_hw_pipe(mkms, pipe);
 	if (p) {
 		spin_lock_irqsave(&p->lock, flags);
-		p->irq_enabled = enabled;
+		if (what == MKMS_HW_CRC)
+			p->crc_enabled = on;
+		else
+			p->irq_enabled = on;
 		spin_unlock_irqrestore(&p->lock, flags);
 	}
 
@@ -253,7 +374,7 @@ static int mkms_hw_set_vblank_irq(struct mkms_device *mkms, unsigned int pipe,
  */
 int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe)
 {
-	return mkms_hw_set_vblank_irq(mkms, pipe, true);
+	return mkms_hw_pipe_set(mkms, pipe, MKMS_HW_VBLANK_IRQ, true);
 }
 
 /**
@@ -263,7 +384,7 @@ int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe)
  */
 void mkms_hw_vblank_irq_disable(struct mkms_device *mkms, unsigned int pipe)
 {
-	mkms_hw_set_vblank_irq(mkms, pipe, false);
+	mkms_hw_pipe_set(mkms, pipe, MKMS_HW_VBLANK_IRQ, false);
 }
 
 /**
@@ -306,6 +427,9 @@ bool mkms_hw_vblank_timestamp(struct mkms_device *mkms, unsigned int pipe,
  * @pipe: the pipe the plane is on
  * @plane: the plane's index within the pipe
  * @regs: the new register values
+ *
+ * Waits for a composition in progress: once this returns, the composer no
+ * longer reads the framebuffer the old values pointed at.
  */
 void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 			  unsigned int plane,
@@ -320,10 +444,26 @@ void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 
 	p = mkms_hw_pipe(mkms, pipe);
 	if (p && !drm_WARN_ON(&mkms->drm, plane >= MKMS_PLANES_PER_PIPE)) {
+		mutex_lock(&p->compose_lock);
 		spin_lock_irqsave(&p->lock, flags);
 		p->planes[plane] = *regs;
 		spin_unlock_irqrestore(&p->lock, flags);
+		mutex_unlock(&p->compose_lock);
 	}
 
 	drm_dev_exit(idx);
+}
+
+/**
+ * mkms_hw_pipe_set_crc - switch a pipe's CRC generation on or off
+ * @mkms: the device
+ * @pipe: the pipe
+ * @enabled: compose every frame and deliver its CRC
+ *
+ * Does nothing if the device is unplugged.
+ */
+void mkms_hw_pipe_set_crc(struct mkms_device *mkms, unsigned int pipe,
+			  bool enabled)
+{
+	mkms_hw_pipe_set(mkms, pipe, MKMS_HW_CRC, enabled);
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Planes: each display pipe has a primary and a cursor plane, scanned out
- * from GEM shmem framebuffers. The shadow-plane helpers keep the buffer
- * mapped for the duration of a commit; atomic_update copies the plane's
- * geometry into the pipe's scanout registers.
+ * from GEM shmem framebuffers. The shadow-plane helpers map the buffer
+ * when a commit starts, and unmap it when the next commit on the plane has
+ * programmed the hardware (end_fb_access of the old state, at the end of
+ * drm_atomic_helper_commit_planes()); in between atomic_update has copied
+ * the plane's geometry and mapping into the pipe's scanout registers,
+ * where the composer reads them.
  */
 
 #include <drm/drm_atomic.h>
@@ -56,13 +59,19 @@ static void mkms_plane_atomic_update(struct drm_plane *plane,
 {
 	struct drm_plane_state *plane_state =
 		drm_atomic_get_new_plane_state(state, plane);
+	struct drm_shadow_plane_state *shadow =
+		to_drm_shadow_plane_state(plane_state);
 	struct mkms_plane *mplane = to_mkms_plane(plane);
+	struct drm_framebuffer *fb = plane_state->fb;
 	struct mkms_hw_plane_regs regs = {};
 
-	if (plane_state->visible && plane_state->fb) {
+	/* Mapped by the shadow-plane helpers until the next update. */
+	if (plane_state->visible && fb && !shadow->data[0].is_iomem) {
 		regs.enabled = true;
-		regs.format = plane_state->fb->format->format;
-		regs.pitch = plane_state->fb->pitches[0];
+		regs.format = fb->format->format;
+		regs.pitch = fb->pitches[0];
+		regs.cpp = fb->format->cpp[0];
+		regs.vaddr = (const u8 *)shadow->data[0].vaddr + fb->offsets[0];
 		regs.src = plane_state->src;
 		regs.dst = plane_state->dst;
 	}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The composer: what the virtual display engine scans out. It blends the
+ * enabled planes of a pipe, bottom to top, line by line into 16 bits per
+ * channel, over an opaque black background, and checksums the result for
+ * the CRC capture.
+ *
+ * Pure code: it reads only what it is given (a snapshot of the scanout
+ * registers and the framebuffers they point to) and touches no device
+ * state, so the caller decides which lifetime rules apply. Planes are
+ * blended "pre-multiplied", DRM's default blend mode: out = src + out *
+ * (1 - src.alpha). The output's alpha is always opaque.
+ */
+
+#include <linux/crc32.h>
+#include <linux/minmax.h>
+
+#include <drm/drm_fourcc.h>
+
+#include "mkms_drv.h"
+
+#define MKMS_CHANNEL_MAX	0xffff
+
+static inline u16 mkms_expand8(u32 v)
+{
+	return (v & 0xff) * 257;
+}
+
+static inline u16 mkms_expand(u32 v, unsigned int bits)
+{
+	u32 max = (1 << bits) - 1;
+
+	return ((v & max) * MKMS_CHANNEL_MAX + max / 2) / max;
+}
+
+/* One line of a plane's source, converted to mkms_pixel. */
+static void mkms_read_line(const struct mkms_hw_plane_regs *plane,
+			   const u8 *src, struct mkms_pixel *out,
+			   unsigned int count)
+{
+	bool alpha = plane->format == DRM_FORMAT_ARGB8888 ||
+		     plane->format == DRM_FORMAT_ABGR8888;
+	bool bgr = plane->format == DRM_FORMAT_XBGR8888 ||
+		   plane->format == DRM_FORMAT_ABGR8888;
+	unsigned int r_shift = bgr ? 0 : 16, b_shift = bgr ? 16 : 0;
+	const u32 *p32 = (const u32 *)src;
+	const u16 *p16 = (const u16 *)src;
+	unsigned int x;
+
+	switch (plane->format) {
+	case DRM_FORMAT_XRGB8888:
+	case DRM_FORMAT_ARGB8888:
+	case DRM_FORMAT_XBGR8888:
+	case DRM_FORMAT_ABGR8888:
+		for (x = 0; x < count; x++) {
+			u32 px = le32_to_cpu((__force __le32)p32[x]);
+
+			out[x].a = alpha ? mkms_expand8(px >> 24) :
+					   MKMS_CHANNEL_MAX;
+			out[x].r = mkms_expand8(px >> r_shift);
+			out[x].g = mkms_expand8(px >> 8);
+			out[x].b = mkms_expand8(px >> b_shift);
+		}
+		break;
+	case DRM_FORMAT_RGB565:
+		for (x = 0; x < count; x++) {
+			u16 px = le16_to_cpu((__force __le16)p16[x]);
+
+			out[x].a = MKMS_CHANNEL_MAX;
+			out[x].r = mkms_expand(px >> 11, 5);
+			out[x].g = mkms_expand(px >> 5, 6);
+			out[x].b = mkms_expand(px, 5);
+		}
+		break;
+	default:
+		/* atomic_check only lets the formats above through */
+		memset(out, 0, count * sizeof(*out));
+		break;
+	}
+}
+
+static inline u16 mkms_blend_channel(u16 src, u16 dst, u16 src_alpha)
+{
+	u32 v = src + (dst * (u32)(MKMS_CHANNEL_MAX - src_alpha) +
+		       MKMS_CHANNEL_MAX / 2) / MKMS_CHANNEL_MAX;
+
+	return min_t(u32, v, MKMS_CHANNEL_MAX);
+}
+
+/* Pre-multiplied "over": @src on top of @dst, into @dst. */
+static void mkms_blend_line(const struct mkms_pixel *src,
+			    struct mkms_pixel *dst, unsigned int count)
+{
+	unsigned int x;
+
+	for (x = 0; x < count; x++) {
+		u16 a = src[x].a;
+
+		if (a == MKMS_CHANNEL_MAX) {
+			dst[x] = src[x];
+			continue;
+		}
+		dst[x].r = mkms_blend_channel(src[x].r, dst[x].r, a);
+		dst[x].g = mkms_blend_channel(src[x].g, dst[x].g, a);
+		dst[x].b = mkms_blend_channel(src[x].b, dst[x].b, a);
+	}
+}
+
+/**
+ * mkms_compose_crc - compose a frame and checksum it
+ * @planes: the pipe's scanout registers, bottom plane first
+ * @num_planes: number of entries in @planes
+ * @width: the pipe's active width, at most MKMS_MAX_SIZE
+ * @height: its active height
+ * @line: scratch space for one output line of @width pixels
+ * @stage: scratch space for one source line of @width pixels
+ *
+ * The caller guarantees that the framebuffer memory @planes point at stays
+ * mapped until this returns. Destination rectangles are already clipped to
+ * the pipe (drm_atomic_helper_check_plane_state()), and there is no
+ * scaling: a plane's source is as large as its destination.
+ *
+ * Returns: the CRC32 of the frame, as opaque 16-bit ARGB pixels.
+ */
+u32 mkms_compose_crc(const struct mkms_hw_plane_regs *planes,
+		     unsigned int num_planes, unsigned int width,
+		     unsigned int height, struct mkms_pixel *line,
+		     struct mkms_pixel *stage)
+{
+	const struct mkms_pixel background = { .a = MKMS_CHANNEL_MAX };
+	u32 crc = 0;
+	unsigned int x, y, i;
+
+	for (y = 0; y < height; y++) {
+		for (x = 0; x < width; x++)
+			line[x] = background;
+
+		for (i = 0; i < num_planes; i++) {
+			const struct mkms_hw_plane_regs *p = &planes[i];
+			unsigned int x1, x2, sx, sy;
+			const u8 *row;
+
+			if (!p->enabled || y < p->dst.y1 || y >= p->dst.y2)
+				continue;
+			x1 = min_t(unsigned int, max(p->dst.x1, 0), width);
+			x2 = min_t(unsigned int, max(p->dst.x2, 0), width);
+			if (x1 >= x2)
+				continue;
+			sx = (p->src.x1 >> 16) + (x1 - p->dst.x1);
+			sy = (p->src.y1 >> 16) + (y - p->dst.y1);
+			row = p->vaddr + (size_t)sy * p->pitch + sx * p->cpp;
+			mkms_read_line(p, row, stage, x2 - x1);
+			mkms_blend_line(stage, line + x1, x2 - x1);
+		}
+
+		for (x = 0; x < width; x++)
+			line[x].a = MKMS_CHANNEL_MAX;
+		crc = crc32_le(crc, (const u8 *)line, width * sizeof(*line));
+	}
+
+	return crc;
+}
