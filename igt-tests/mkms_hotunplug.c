@@ -39,6 +39,11 @@
  * Description: dma-bufs exported before unbind outlive the device: they
  *		can be mapped after it, closed before or after the device fd.
  *
+ * SUBTEST: unbind-crc-open
+ * Description: Unbind while the CRTC's debugfs crc/data is open and a
+ *		thread is blocked reading it; the unbind and the read return,
+ *		and crc/data can be closed after the device fd.
+ *
  * SUBTEST: unbind-debugfs-open
  * Description: A fault injection file open across unbind fails cleanly
  *		(EIO) and closes.
@@ -61,6 +66,7 @@
  *		keep the fds of every binding they saw until the end.
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -367,6 +373,62 @@ static void test_debugfs_open(struct dut *d)
 	close(dir);
 }
 
+static void *crc_reader(void *arg)
+{
+	int fd = (intptr_t)arg;
+	char line[64];
+	ssize_t n;
+
+	/* Until the capture ends: EOF, or EIO once the file is removed. */
+	while ((n = read(fd, line, sizeof(line))) > 0)
+		;
+	return (void *)(intptr_t)(n < 0 ? -errno : 0);
+}
+
+static void test_crc_open(struct dut *d)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	unsigned int frame, crc;
+	struct timespec limit;
+	pthread_t thread;
+	char line[64];
+	int dir, data;
+	ssize_t n;
+	void *ret;
+
+	dir = igt_debugfs_dir(d->fd);
+	igt_assert_fd(dir);
+	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
+		      "the driver has no CRC capture\n");
+	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
+	data = openat(dir, "crtc-0/crc/data", O_RDONLY);
+	igt_assert_fd(data);
+	close(dir);
+
+	pfd.fd = data;
+	igt_assert_f(poll(&pfd, 1, 10000) == 1, "no CRC within 10 s\n");
+	n = read(data, line, sizeof(line) - 1);
+	igt_assert(n > 0);
+	line[n] = '\0';
+	igt_assert_f(sscanf(line, "%x %x", &frame, &crc) == 2,
+		     "malformed CRC line: %s\n", line);
+	igt_debug("frame %u: crc %08x\n", frame, crc);
+
+	igt_assert(pthread_create(&thread, NULL, crc_reader,
+				  (void *)(intptr_t)data) == 0);
+	usleep(100000);
+	dut_unbind(d);
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += 10;
+	igt_assert_f(pthread_timedjoin_np(thread, &ret, &limit) == 0,
+		     "a read of crc/data still blocks 10 s after unbind\n");
+	igt_info("the CRC reader ended with %s\n",
+		 ret ? strerror(-(intptr_t)ret) : "EOF");
+	/* The device goes first: crc/data outlives the drm_device's fds. */
+	dut_close(d);
+	igt_assert_eq(close(data), 0);
+}
+
 static void test_master_and_clients(struct dut *d)
 {
 	struct {
@@ -570,6 +632,13 @@ int igt_main()
 		igt_subtest("unbind-dmabuf") {
 			dut_ensure(&data);
 			test_dmabuf(&data);
+			dut_rebind_and_flip(&data);
+		}
+
+		igt_describe("Unbind while crc/data is open and being read.");
+		igt_subtest("unbind-crc-open") {
+			dut_ensure(&data);
+			test_crc_open(&data);
 			dut_rebind_and_flip(&data);
 		}
 
