@@ -36,8 +36,8 @@ out=$top/out/check
 share=$out/guest
 kver=${KVER:-6.12}
 
-apt_install qemu-system-x86 debootstrap sparse gcc make perl python3 \
-	libdrm-dev libkmod-dev pkg-config kmod e2fsprogs
+apt_install qemu-system-x86 debootstrap sparse coccinelle gcc make perl \
+	python3 libdrm-dev libkmod-dev pkg-config kmod e2fsprogs
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
 image=$("$top/scripts/rootfs.sh" build)
@@ -66,6 +66,14 @@ if python3 "$top/scripts/tests/test_summarize.py" >"$out/selftest.log" 2>&1; the
 else
 	cat "$out/selftest.log" >&2
 	host_step fail harness summarize-selftest
+fi
+
+log "conversion toolkit fixtures (convert/tests)"
+if make -C "$top/convert" check >"$out/convert.log" 2>&1; then
+	host_step pass convert fixtures
+else
+	tail -n 30 "$out/convert.log" >&2
+	host_step fail convert fixtures
 fi
 
 log "building mkms.ko with W=1 C=1 (sparse)"
