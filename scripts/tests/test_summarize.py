@@ -203,6 +203,25 @@ class TestSummarize(unittest.TestCase):
                 else:
                     self.assertEqual(r['result'], 'dmesg-warn')
 
+    def test_igt_writeback_pipe_warning_is_the_only_pardoned_warn(self):
+        noise = ('[323.700863] (kms_writeback:281) igt_kms-WARNING: Output '
+                 'Writeback-1 could not be assigned to a pipe\nStarting '
+                 'subtest: x\nSubtest x: SUCCESS (0.002s)\n')
+        other = '(kms_writeback:281) igt_kms-WARNING: something else\n'
+        ok = 'Starting subtest: x\nSubtest x: SUCCESS (0.002s)\n'
+        failed = 'Starting subtest: x\nSubtest x: FAIL (0.002s)\n'
+        for out, err, want_rc in ((ok, noise, 0), (ok, noise + other, 1),
+                                  (failed, noise, 1), (ok, '', 1)):
+            with self.subTest(out=out, err=err), \
+                    tempfile.TemporaryDirectory() as tmp:
+                rc, stdout, records = Run(tmp, igt={'mkms': {
+                    'igt@kms_writeback@x': {'result': 'warn', 'out': out,
+                                            'err': err}}}).judge()
+                self.assertEqual(rc, want_rc, stdout)
+                r = [x for x in records if x['subtest'] == 'x'][0]
+                self.assertEqual(r['result'], 'pass' if want_rc == 0
+                                 else 'fail')
+
     def test_noise_pardon_honours_the_tests_ignore_regex(self):
         start = '<6> [293.69] [IGT] mkms_hotunplug: starting subtest x\n'
         noise = '<4> [293.89] hrtimer: interrupt took 16244630 ns\n'
