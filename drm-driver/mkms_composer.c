@@ -2,8 +2,8 @@
 /*
  * The composer: what the virtual display engine scans out. It blends the
  * enabled planes of a pipe, bottom to top, line by line into 16 bits per
- * channel, over an opaque black background, and checksums the result for
- * the CRC capture.
+ * channel, over an opaque black background, checksums the result for the
+ * CRC capture and writes it to the writeback destination.
  *
  * Pure code: it reads only what it is given (a snapshot of the scanout
  * registers and the framebuffers they point to) and touches no device
@@ -62,6 +62,19 @@ static void mkms_read_line(const struct mkms_hw_plane_regs *plane,
 			out[x].b = mkms_expand8(px >> b_shift);
 		}
 		break;
+	case DRM_FORMAT_XRGB2101010:
+	case DRM_FORMAT_ARGB2101010:
+		alpha = plane->format == DRM_FORMAT_ARGB2101010;
+		for (x = 0; x < count; x++) {
+			u32 px = le32_to_cpu((__force __le32)p32[x]);
+
+			out[x].a = alpha ? mkms_expand(px >> 30, 2) :
+					   MKMS_CHANNEL_MAX;
+			out[x].r = mkms_expand(px >> 20, 10);
+			out[x].g = mkms_expand(px >> 10, 10);
+			out[x].b = mkms_expand(px, 10);
+		}
+		break;
 	case DRM_FORMAT_RGB565:
 		for (x = 0; x < count; x++) {
 			u16 px = le16_to_cpu((__force __le16)p16[x]);
@@ -75,6 +88,57 @@ static void mkms_read_line(const struct mkms_hw_plane_regs *plane,
 	default:
 		/* atomic_check only lets the formats above through */
 		memset(out, 0, count * sizeof(*out));
+		break;
+	}
+}
+
+/* A 16-bit channel rounded to @bits bits. */
+static inline u32 mkms_reduce(u16 v, unsigned int bits)
+{
+	u32 max = (1 << bits) - 1;
+
+	return (v * max + MKMS_CHANNEL_MAX / 2) / MKMS_CHANNEL_MAX;
+}
+
+/* One opaque output line into the writeback destination. */
+static void mkms_write_line(const struct mkms_hw_wb_regs *wb,
+			    const struct mkms_pixel *in, u8 *dst,
+			    unsigned int count)
+{
+	bool bgr = wb->format == DRM_FORMAT_XBGR8888 ||
+		   wb->format == DRM_FORMAT_ABGR8888;
+	unsigned int r_shift = bgr ? 0 : 16, b_shift = bgr ? 16 : 0;
+	__le32 *p32 = (__le32 *)dst;
+	__le16 *p16 = (__le16 *)dst;
+	unsigned int x;
+
+	switch (wb->format) {
+	case DRM_FORMAT_XRGB8888:
+	case DRM_FORMAT_ARGB8888:
+	case DRM_FORMAT_XBGR8888:
+	case DRM_FORMAT_ABGR8888:
+		for (x = 0; x < count; x++)
+			p32[x] = cpu_to_le32(0xff000000 |
+					     mkms_reduce(in[x].r, 8) << r_shift |
+					     mkms_reduce(in[x].g, 8) << 8 |
+					     mkms_reduce(in[x].b, 8) << b_shift);
+		break;
+	case DRM_FORMAT_XRGB2101010:
+	case DRM_FORMAT_ARGB2101010:
+		for (x = 0; x < count; x++)
+			p32[x] = cpu_to_le32(0xc0000000 |
+					     mkms_reduce(in[x].r, 10) << 20 |
+					     mkms_reduce(in[x].g, 10) << 10 |
+					     mkms_reduce(in[x].b, 10));
+		break;
+	case DRM_FORMAT_RGB565:
+		for (x = 0; x < count; x++)
+			p16[x] = cpu_to_le16(mkms_reduce(in[x].r, 5) << 11 |
+					     mkms_reduce(in[x].g, 6) << 5 |
+					     mkms_reduce(in[x].b, 5));
+		break;
+	default:
+		/* atomic_check only lets the formats above through */
 		break;
 	}
 }
@@ -107,25 +171,28 @@ static void mkms_blend_line(const struct mkms_pixel *src,
 }
 
 /**
- * mkms_compose_crc - compose a frame and checksum it
+ * mkms_compose - compose a frame, checksum it and write it back
  * @planes: the pipe's scanout registers, bottom plane first
  * @num_planes: number of entries in @planes
  * @width: the pipe's active width, at most MKMS_MAX_SIZE
  * @height: its active height
  * @line: scratch space for one output line of @width pixels
  * @stage: scratch space for one source line of @width pixels
+ * @wb: where to write the frame, or NULL
  *
- * The caller guarantees that the framebuffer memory @planes point at stays
- * mapped until this returns. Destination rectangles are already clipped to
- * the pipe (drm_atomic_helper_check_plane_state()), and there is no
- * scaling: a plane's source is as large as its destination.
+ * The caller guarantees that the framebuffer memory @planes and @wb point
+ * at stays mapped until this returns. Destination rectangles are already
+ * clipped to the pipe (drm_atomic_helper_check_plane_state()), and there
+ * is no scaling: a plane's source is as large as its destination. The
+ * writeback destination may be smaller than the frame; what does not fit
+ * is not written.
  *
  * Returns: the CRC32 of the frame, as opaque 16-bit ARGB pixels.
  */
-u32 mkms_compose_crc(const struct mkms_hw_plane_regs *planes,
-		     unsigned int num_planes, unsigned int width,
-		     unsigned int height, struct mkms_pixel *line,
-		     struct mkms_pixel *stage)
+u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
+		 unsigned int num_planes, unsigned int width,
+		 unsigned int height, struct mkms_pixel *line,
+		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb)
 {
 	const struct mkms_pixel background = { .a = MKMS_CHANNEL_MAX };
 	u32 crc = 0;
@@ -156,6 +223,9 @@ u32 mkms_compose_crc(const struct mkms_hw_plane_regs *planes,
 		for (x = 0; x < width; x++)
 			line[x].a = MKMS_CHANNEL_MAX;
 		crc = crc32_le(crc, (const u8 *)line, width * sizeof(*line));
+		if (wb && wb->vaddr && y < wb->height)
+			mkms_write_line(wb, line, wb->vaddr + (size_t)y * wb->pitch,
+					min(width, wb->width));
 	}
 
 	return crc;

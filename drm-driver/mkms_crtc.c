@@ -254,6 +254,9 @@ static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 {
 	struct drm_pending_vblank_event *event = crtc->state->event;
 
+	/* The planes are programmed: the next frame is this commit's. */
+	mkms_hw_writeback_arm(to_mkms_device(crtc->dev), drm_crtc_index(crtc));
+
 	if (!event)
 		return;
 

@@ -78,6 +78,12 @@ static int mkms_modeset_init(struct mkms_device *mkms)
 	unsigned int i;
 	int ret;
 
+	/* Before the mode config, which destroys writeback connectors. */
+	mkms->outputs = drmm_kcalloc(drm, mkms->num_outputs,
+				     sizeof(*mkms->outputs), GFP_KERNEL);
+	if (!mkms->outputs)
+		return -ENOMEM;
+
 	ret = drmm_mode_config_init(drm);
 	if (ret)
 		return ret;
@@ -91,11 +97,6 @@ static int mkms_modeset_init(struct mkms_device *mkms)
 	drm->mode_config.preferred_depth = 24;
 	drm->mode_config.funcs = &mkms_mode_config_funcs;
 	drm->mode_config.helper_private = &mkms_mode_config_helpers;
-
-	mkms->outputs = drmm_kcalloc(drm, mkms->num_outputs,
-				     sizeof(*mkms->outputs), GFP_KERNEL);
-	if (!mkms->outputs)
-		return -ENOMEM;
 
 	for (i = 0; i < mkms->num_outputs; i++) {
 		ret = mkms_output_init(mkms, i);
@@ -177,7 +178,7 @@ static int mkms_probe(struct platform_device *pdev)
 /*
  * Unplug first, so that no new ioctl reaches the hardware and every
  * drm_dev_enter() section has finished; then complete what waited for a
- * vblank; then switch the display off. The vblank timers are revoked by
+ * vblank or a writeback; then switch the display off. The vblank timers are revoked by
  * mkms_hw_release(), a devm action that runs after this function and before
  * the hardware's memory is freed. The drm_device itself lives on until the
  * last fd is closed.
@@ -188,6 +189,7 @@ static void mkms_remove(struct platform_device *pdev)
 
 	drm_dev_unplug(&mkms->drm);
 	mkms_crtc_unplug(mkms);
+	mkms_writeback_unplug(mkms);
 	drm_atomic_helper_shutdown(&mkms->drm);
 	drm_info(&mkms->drm, "%s unbound\n", dev_name(&pdev->dev));
 }
@@ -215,8 +217,9 @@ static struct platform_device *mkms_pdevs[MKMS_MAX_DEVICES];
 
 /*
  * Work that may run after a device's last fd is closed and drops the last
- * references to it and to this module (mkms_crtc.c). mkms_exit() drains
- * it, so that no such work still runs module code when the module goes.
+ * references to it and to this module (mkms_crtc.c, mkms_writeback.c).
+ * mkms_exit() drains it, so that no such work still runs module code when
+ * the module goes.
  */
 struct workqueue_struct *mkms_release_wq;
 

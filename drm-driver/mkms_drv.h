@@ -28,6 +28,7 @@
 #include <drm/drm_encoder.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_rect.h>
+#include <drm/drm_writeback.h>
 
 #include "mkms_shared.h"
 
@@ -105,17 +106,25 @@ struct mkms_crc {
  * @crtc: the CRTC, scanning out @primary and @cursor
  * @encoder: the virtual encoder feeding @connector
  * @connector: the always-connected virtual connector
+ * @wb: the writeback connector, with its own encoder, capturing what the
+ *	CRTC composes
+ * @wb_lock: serialises completing writeback jobs once the device is
+ *	unplugged; see mkms_writeback_unplug()
  * @primary: the primary plane
  * @cursor: the cursor plane
  * @crc: CRC capture state
  *
  * drmm-managed: part of the drm_device's lifetime, so it stays valid for as
- * long as any fd, atomic state or dma-buf holds the drm_device.
+ * long as any fd, atomic state or dma-buf holds the drm_device. Allocated
+ * before the mode config, so that drm_mode_config_cleanup() may still
+ * destroy the writeback connector in it (drmm releases in reverse order).
  */
 struct mkms_output {
 	struct drm_crtc crtc;
 	struct drm_encoder encoder;
 	struct drm_connector connector;
+	struct drm_writeback_connector wb;
+	spinlock_t wb_lock; /* unplugged commits vs. mkms_writeback_unplug() */
 	struct drm_plane *primary;
 	struct drm_plane *cursor;
 	struct mkms_crc crc;
@@ -195,6 +204,25 @@ struct mkms_hw_plane_regs {
 	struct drm_rect dst;
 };
 
+/**
+ * struct mkms_hw_wb_regs - the writeback registers of one pipe
+ * @format: DRM fourcc of the destination framebuffer
+ * @pitch: bytes per line of the destination
+ * @cpp: bytes per pixel of the destination
+ * @width: width of the destination, the pipe's active width
+ * @height: height of the destination, the pipe's active height
+ * @vaddr: the first pixel of the destination, mapped by
+ *	mkms_writeback.c until its job is complete
+ */
+struct mkms_hw_wb_regs {
+	u32 format;
+	u32 pitch;
+	u32 cpp;
+	unsigned int width;
+	unsigned int height;
+	u8 *vaddr;
+};
+
 /* A pixel inside the composer: 16 bits per channel, pre-multiplied. */
 struct mkms_pixel {
 	u16 a, r, g, b;
@@ -213,12 +241,15 @@ void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 			  const struct mkms_hw_plane_regs *regs);
 void mkms_hw_pipe_set_crc(struct mkms_device *mkms, unsigned int pipe,
 			  bool enabled);
+int mkms_hw_writeback_queue(struct mkms_device *mkms, unsigned int pipe,
+			    const struct mkms_hw_wb_regs *regs);
+void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
 
 /* mkms_composer.c */
-u32 mkms_compose_crc(const struct mkms_hw_plane_regs *planes,
-		     unsigned int num_planes, unsigned int width,
-		     unsigned int height, struct mkms_pixel *line,
-		     struct mkms_pixel *stage);
+u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
+		 unsigned int num_planes, unsigned int width,
+		 unsigned int height, struct mkms_pixel *line,
+		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb);
 
 /* mkms_crtc.c */
 int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,
@@ -243,5 +274,11 @@ void mkms_fault_debugfs_init(struct mkms_device *mkms);
 
 /* mkms_output.c */
 int mkms_output_init(struct mkms_device *mkms, unsigned int index);
+
+/* mkms_writeback.c */
+int mkms_writeback_init(struct mkms_device *mkms, struct mkms_output *output);
+void mkms_writeback_done(struct mkms_device *mkms, unsigned int pipe,
+			 unsigned int dropped, bool written);
+void mkms_writeback_unplug(struct mkms_device *mkms);
 
 #endif /* _MKMS_DRV_H_ */

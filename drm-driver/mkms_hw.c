@@ -3,7 +3,8 @@
  * The virtual hardware behind mkms: per display pipe a timing generator
  * (an hrtimer raising the vblank "interrupt"), the scanout registers of
  * its planes, and a display engine that composes them (mkms_composer.c)
- * on an ordered workqueue whenever a frame's CRC is wanted.
+ * on an ordered workqueue whenever a frame's CRC or a copy of it through
+ * the writeback registers is wanted.
  *
  * This is the device-lifetime side of the driver. struct mkms_hw is devm
  * memory, allocated at probe and freed when the device is unbound, while
@@ -35,10 +36,15 @@
  * @enabled: the timing generator runs and @timer is armed
  * @irq_enabled: vblank "interrupts" are delivered to the CRTC
  * @crc_enabled: each vblank composes the frame and delivers its CRC
- * @compose_pending: @compose_work is queued for frames @frame_first to
- *	@frame_last
+ * @compose_pending: @compose_work is queued
+ * @crc_pending: the next composition delivers the CRC of frames
+ *	@frame_first to @frame_last
  * @frame_first: first frame the queued composition stands for
  * @frame_last: last one (the composer may lag behind under load)
+ * @wb_jobs: writeback jobs queued to the pipe and not complete yet
+ * @wb_armed: the commit that queued the latest job has programmed the
+ *	planes: the next vblank writes the frame back
+ * @wb: the writeback registers, for the latest job
  * @width: active width of the current mode
  * @height: active height of the current mode
  * @period: duration of one frame of the current mode
@@ -64,6 +70,7 @@ struct mkms_hw_pipe {
 	bool irq_enabled;
 	bool crc_enabled;
 	bool compose_pending;
+	bool crc_pending;
 	u32 frame_first;
 	u32 frame_last;
 	unsigned int width;
@@ -72,6 +79,9 @@ struct mkms_hw_pipe {
 	ktime_t last_vblank;
 	struct hrtimer timer;
 	struct mkms_hw_plane_regs planes[MKMS_PLANES_PER_PIPE];
+	unsigned int wb_jobs;
+	bool wb_armed;
+	struct mkms_hw_wb_regs wb;
 
 	struct mutex compose_lock; /* composer vs. scanout register writes */
 	struct work_struct compose_work;
@@ -99,7 +109,7 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 						 timer);
 	struct drm_device *drm = &pipe->mkms->drm;
 	enum hrtimer_restart restart = HRTIMER_NORESTART;
-	bool deliver = false, compose = false;
+	bool tick = false, deliver = false, compose = false;
 	u64 frames;
 	u32 frame;
 	int idx;
@@ -116,24 +126,28 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 				       pipe->index, frames - 1);
 		pipe->last_vblank = ktime_sub(hrtimer_get_expires(timer),
 					      pipe->period);
-		deliver = pipe->irq_enabled &&
-			  !READ_ONCE(pipe->mkms->fault.vblank_stop);
+		tick = !READ_ONCE(pipe->mkms->fault.vblank_stop);
+		deliver = tick && pipe->irq_enabled;
 		restart = HRTIMER_RESTART;
 	}
 	spin_unlock(&pipe->lock);
 
 	/* Outside the lock: the vblank core reads the timestamp back. */
-	if (deliver) {
+	if (deliver)
 		frame = mkms_crtc_handle_vblank(pipe->mkms, pipe->index);
 
+	if (tick) {
 		spin_lock(&pipe->lock);
-		if (pipe->crc_enabled) {
-			if (!pipe->compose_pending)
+		if (deliver && pipe->crc_enabled) {
+			if (!pipe->crc_pending)
 				pipe->frame_first = frame;
 			pipe->frame_last = frame;
-			compose = !pipe->compose_pending;
-			pipe->compose_pending = true;
+			pipe->crc_pending = true;
 		}
+		compose = (pipe->crc_pending || pipe->wb_armed) &&
+			  !pipe->compose_pending;
+		if (compose)
+			pipe->compose_pending = true;
 		spin_unlock(&pipe->lock);
 		if (compose)
 			queue_work(pipe->wq, &pipe->compose_work);
@@ -144,17 +158,23 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 }
 
 /*
- * The display engine: compose the frame on screen and deliver its CRC for
- * every vblank since the last composition. The framebuffers stay mapped
- * while @compose_lock is held (see struct mkms_hw_plane_regs).
+ * The display engine: compose the frame on screen, deliver its CRC for
+ * every vblank since the last composition, and write it back if a job is
+ * armed. The framebuffers stay mapped while @compose_lock is held (see
+ * struct mkms_hw_plane_regs), the writeback destination until its job is
+ * complete. Jobs complete in order, and only the latest is written: the
+ * ones before it (a commit replaced them before any vblank) complete
+ * with an error.
  */
 static void mkms_hw_compose_work(struct work_struct *work)
 {
 	struct mkms_hw_pipe *pipe = container_of(work, struct mkms_hw_pipe,
 						 compose_work);
 	struct drm_device *drm = &pipe->mkms->drm;
-	unsigned int width, height;
+	struct mkms_hw_wb_regs wb;
+	unsigned int width, height, wb_jobs = 0;
 	u32 first, last, crc;
+	bool want_crc;
 	int idx;
 
 	if (!drm_dev_enter(drm, &idx))
@@ -162,17 +182,28 @@ static void mkms_hw_compose_work(struct work_struct *work)
 
 	mutex_lock(&pipe->compose_lock);
 	spin_lock_irq(&pipe->lock);
+	want_crc = pipe->crc_pending;
 	first = pipe->frame_first;
 	last = pipe->frame_last;
 	width = pipe->width;
 	height = pipe->height;
+	if (pipe->wb_armed) {
+		wb = pipe->wb;
+		wb_jobs = pipe->wb_jobs;
+		pipe->wb_jobs = 0;
+		pipe->wb_armed = false;
+	}
+	pipe->crc_pending = false;
 	pipe->compose_pending = false;
 	spin_unlock_irq(&pipe->lock);
-	crc = mkms_compose_crc(pipe->planes, MKMS_PLANES_PER_PIPE, width,
-			       height, pipe->line, pipe->stage);
+	crc = mkms_compose(pipe->planes, MKMS_PLANES_PER_PIPE, width, height,
+			   pipe->line, pipe->stage, wb_jobs ? &wb : NULL);
 	mutex_unlock(&pipe->compose_lock);
 
-	mkms_crtc_add_crc(pipe->mkms, pipe->index, first, last, crc);
+	if (want_crc)
+		mkms_crtc_add_crc(pipe->mkms, pipe->index, first, last, crc);
+	if (wb_jobs)
+		mkms_writeback_done(pipe->mkms, pipe->index, wb_jobs - 1, true);
 	drm_dev_exit(idx);
 }
 
@@ -309,13 +340,14 @@ void mkms_hw_pipe_enable(struct mkms_device *mkms, unsigned int pipe,
  * @mkms: the device
  * @pipe: the pipe
  *
- * Does nothing if the device is unplugged: the timer then stops by itself
- * and mkms_hw_release() makes sure of it.
+ * Writeback jobs the pipe still owes, whose vblank will now never come,
+ * complete with an error. Does nothing if the device is unplugged: the
+ * timer then stops by itself and mkms_hw_release() makes sure of it.
  */
 void mkms_hw_pipe_disable(struct mkms_device *mkms, unsigned int pipe)
 {
+	unsigned int wb_jobs = 0;
 	struct mkms_hw_pipe *p;
-	unsigned long flags;
 	int idx;
 
 	if (!drm_dev_enter(&mkms->drm, &idx))
@@ -323,11 +355,19 @@ void mkms_hw_pipe_disable(struct mkms_device *mkms, unsigned int pipe)
 
 	p = mkms_hw_pipe(mkms, pipe);
 	if (p) {
-		spin_lock_irqsave(&p->lock, flags);
+		spin_lock_irq(&p->lock);
 		p->enabled = false;
-		spin_unlock_irqrestore(&p->lock, flags);
+		spin_unlock_irq(&p->lock);
 		/* Not under the lock: the timer callback takes it. */
 		hrtimer_cancel(&p->timer);
+		flush_workqueue(p->wq);
+
+		spin_lock_irq(&p->lock);
+		swap(wb_jobs, p->wb_jobs);
+		p->wb_armed = false;
+		spin_unlock_irq(&p->lock);
+		if (wb_jobs)
+			mkms_writeback_done(mkms, pipe, wb_jobs, false);
 	}
 
 	drm_dev_exit(idx);
@@ -466,4 +506,69 @@ void mkms_hw_pipe_set_crc(struct mkms_device *mkms, unsigned int pipe,
 			  bool enabled)
 {
 	mkms_hw_pipe_set(mkms, pipe, MKMS_HW_CRC, enabled);
+}
+
+/**
+ * mkms_hw_writeback_queue - hand a writeback job to a pipe
+ * @mkms: the device
+ * @pipe: the pipe
+ * @regs: where to write the frame
+ *
+ * The pipe owes a completion for the job from now on: the composer calls
+ * mkms_writeback_done() for it, on the first vblank after the commit has
+ * called mkms_hw_writeback_arm(). The caller holds drm_dev_enter(), so
+ * that the job is either owed by the pipe or, once the device is
+ * unplugged, completed by mkms_writeback_unplug().
+ *
+ * Returns: 0, or -ENODEV if the device is unplugged.
+ */
+int mkms_hw_writeback_queue(struct mkms_device *mkms, unsigned int pipe,
+			    const struct mkms_hw_wb_regs *regs)
+{
+	struct mkms_hw_pipe *p;
+	int idx;
+
+	if (!drm_dev_enter(&mkms->drm, &idx))
+		return -ENODEV;
+
+	p = mkms_hw_pipe(mkms, pipe);
+	if (p) {
+		mutex_lock(&p->compose_lock);
+		spin_lock_irq(&p->lock);
+		p->wb = *regs;
+		p->wb_jobs++;
+		p->wb_armed = false;
+		spin_unlock_irq(&p->lock);
+		mutex_unlock(&p->compose_lock);
+	}
+
+	drm_dev_exit(idx);
+	return p ? 0 : -EINVAL;
+}
+
+/**
+ * mkms_hw_writeback_arm - write the next frame back
+ * @mkms: the device
+ * @pipe: the pipe
+ *
+ * Called once the commit that queued writeback jobs has programmed the
+ * planes, so that the frame written back is the one the commit made. Does
+ * nothing if no job is queued or the device is unplugged.
+ */
+void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe)
+{
+	struct mkms_hw_pipe *p;
+	int idx;
+
+	if (!drm_dev_enter(&mkms->drm, &idx))
+		return;
+
+	p = mkms_hw_pipe(mkms, pipe);
+	if (p) {
+		spin_lock_irq(&p->lock);
+		p->wb_armed = p->wb_jobs > 0;
+		spin_unlock_irq(&p->lock);
+	}
+
+	drm_dev_exit(idx);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Outputs: one display pipe each, made of a primary and a cursor plane, a
- * CRTC, a virtual encoder and an always-connected virtual connector. Every
- * object is created with the drmm helpers, so none of them is ever freed
- * by hand, and none of them goes away while a client can still reach it.
+ * CRTC, a virtual encoder and an always-connected virtual connector, and
+ * a writeback connector (mkms_writeback.c). Every object lives in drmm
+ * memory, so none of them is ever freed by hand, and none of them goes
+ * away while a client can still reach it.
  */
 
 #include <drm/drm_atomic_helper.h>
@@ -73,6 +74,10 @@ int mkms_output_init(struct mkms_device *mkms, unsigned int index)
 	drm_connector_helper_add(&output->connector,
 				 &mkms_connector_helper_funcs);
 
-	return drm_connector_attach_encoder(&output->connector,
-					    &output->encoder);
+	ret = drm_connector_attach_encoder(&output->connector,
+					   &output->encoder);
+	if (ret)
+		return ret;
+
+	return mkms_writeback_init(mkms, output);
 }

@@ -35,6 +35,10 @@
  * Description: Unbind while a commit with an out-fence is stalled; the
  *		fence signals and poll never hangs.
  *
+ * SUBTEST: unbind-writeback
+ * Description: Unbind while a writeback job waits for a vblank that does
+ *		not come; its out-fence signals with an error.
+ *
  * SUBTEST: unbind-dmabuf
  * Description: dma-bufs exported before unbind outlive the device: they
  *		can be mapped after it, closed before or after the device fd.
@@ -79,6 +83,7 @@
 #include <unistd.h>
 
 #include <drm_fourcc.h>
+#include <linux/sync_file.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
@@ -313,6 +318,79 @@ static void test_out_fence(struct dut *d)
 	igt_assert_f(poll(&pfd, 1, STALL_MS + 3000) == 1,
 		     "the out-fence of the stalled commit never signalled\n");
 	igt_assert_eq(close(fence), 0);
+}
+
+/* The writeback connector that can take @d's CRTC, after exposing them. */
+static uint32_t find_writeback(struct dut *d)
+{
+	drmModeRes *res;
+	uint32_t id = 0;
+	int pipe = -1;
+
+	igt_require_f(!drmSetClientCap(d->fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS,
+				       1), "no writeback connectors\n");
+	res = drmModeGetResources(d->fd);
+	igt_assert(res);
+	for (int i = 0; i < res->count_crtcs; i++)
+		if (res->crtcs[i] == d->crtc_id)
+			pipe = i;
+	igt_assert_lte(0, pipe);
+	for (int i = 0; i < res->count_connectors && !id; i++) {
+		drmModeConnector *c = drmModeGetConnector(d->fd,
+							  res->connectors[i]);
+		drmModeEncoder *e;
+
+		if (c && c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK &&
+		    c->count_encoders) {
+			e = drmModeGetEncoder(d->fd, c->encoders[0]);
+			if (e && e->possible_crtcs & (1u << pipe))
+				id = c->connector_id;
+			drmModeFreeEncoder(e);
+		}
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+	igt_require_f(id, "no writeback connector for the CRTC\n");
+	return id;
+}
+
+static void test_writeback(struct dut *d)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct sync_file_info info = {};
+	uint32_t wb = find_writeback(d);
+	drmModeAtomicReq *req;
+	struct buffer out;
+	int32_t fence = -1;
+
+	dut_create_buffer(d, &out, 0);
+	knob_set(d, MKMS_DEBUGFS_VBLANK_STOP, "1");
+	stall_commits(d, MKMS_STALL_AFTER_HW, STALL_MS);
+	req = drmModeAtomicAlloc();
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->crtc_id);
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID",
+		out.fb_id);
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR,
+		"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&fence);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_NONBLOCK |
+					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL),
+		      0);
+	drmModeAtomicFree(req);
+	igt_assert_fd(fence);
+	wait_stalled(d);
+
+	/* Queued to the pipe, which waits for a vblank. */
+	pfd.fd = fence;
+	igt_assert_eq(poll(&pfd, 1, 0), 0);
+	dut_unbind(d);
+	igt_assert_f(poll(&pfd, 1, STALL_MS + 3000) == 1,
+		     "the writeback out-fence never signalled\n");
+	igt_assert_eq(ioctl(fence, SYNC_IOC_FILE_INFO, &info), 0);
+	igt_assert_f(info.status < 0,
+		     "a job that was never written completed with status %d\n",
+		     info.status);
+	igt_assert_eq(close(fence), 0);
+	igt_assert_eq(munmap(out.map, out.size), 0);
 }
 
 /* Map a dma-buf, check its contents, and that @dumb_map (if any) sees a
@@ -698,6 +776,14 @@ int igt_main()
 		igt_subtest("unbind-out-fence") {
 			dut_ensure(&data);
 			test_out_fence(&data);
+			dut_assert_gone(&data);
+			dut_rebind_and_flip(&data);
+		}
+
+		igt_describe("Unbind while a writeback job waits for a vblank that does not come.");
+		igt_subtest("unbind-writeback") {
+			dut_ensure(&data);
+			test_writeback(&data);
 			dut_assert_gone(&data);
 			dut_rebind_and_flip(&data);
 		}
