@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The composer: what the virtual display engine scans out. It blends the
- * enabled planes of a pipe, bottom to top, line by line into 16 bits per
- * channel, over an opaque black background, checksums the result for the
- * CRC capture and writes it to the writeback destination.
+ * enabled planes of a pipe in zpos order, bottom to top, line by line into
+ * 16 bits per channel, over an opaque black background, checksums the
+ * result for the CRC capture and writes it to the writeback destination.
  *
  * Pure code: it reads only what it is given (a snapshot of the scanout
  * registers and the framebuffers they point to) and touches no device
- * state, so the caller decides which lifetime rules apply. Planes are
- * blended "pre-multiplied", DRM's default blend mode: out = src + out *
- * (1 - src.alpha). The output's alpha is always opaque.
+ * state, so the caller decides which lifetime rules apply.
+ *
+ * Each plane is blended with its plane alpha (pa) and pixel blend mode, as
+ * the DRM documentation defines them (fg: the plane's pixel, bg: what is
+ * under it):
+ *
+ *   None:           out = pa * fg.rgb + (1 - pa) * bg
+ *   Pre-multiplied: out = pa * fg.rgb + (1 - pa * fg.a) * bg
+ *   Coverage:       out = pa * fg.a * fg.rgb + (1 - pa * fg.a) * bg
+ *
+ * by turning the plane's pixels into pre-multiplied ones first and then
+ * blending "over": out = src + (1 - src.a) * bg. Products are rounded to
+ * the nearest 16-bit value. The output's alpha is always opaque.
  */
 
 #include <linux/crc32.h>
 #include <linux/minmax.h>
 
+#include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 
 #include "mkms_drv.h"
@@ -85,6 +96,18 @@ static void mkms_read_line(const struct mkms_hw_plane_regs *plane,
 			out[x].b = mkms_expand(px, 5);
 		}
 		break;
+	case DRM_FORMAT_XRGB1555:
+	case DRM_FORMAT_ARGB1555:
+		alpha = plane->format == DRM_FORMAT_ARGB1555;
+		for (x = 0; x < count; x++) {
+			u16 px = le16_to_cpu((__force __le16)p16[x]);
+
+			out[x].a = !alpha || px >> 15 ? MKMS_CHANNEL_MAX : 0;
+			out[x].r = mkms_expand(px >> 10, 5);
+			out[x].g = mkms_expand(px >> 5, 5);
+			out[x].b = mkms_expand(px, 5);
+		}
+		break;
 	default:
 		/* atomic_check only lets the formats above through */
 		memset(out, 0, count * sizeof(*out));
@@ -143,6 +166,51 @@ static void mkms_write_line(const struct mkms_hw_wb_regs *wb,
 	}
 }
 
+/* a * b for 16-bit fractions, rounded to nearest. */
+static inline u16 mkms_mul(u32 a, u32 b)
+{
+	return (a * b + MKMS_CHANNEL_MAX / 2) / MKMS_CHANNEL_MAX;
+}
+
+/* A line of plane pixels as they are blended: pre-multiplied. */
+static void mkms_premultiply(struct mkms_pixel *px, unsigned int count,
+			     u16 alpha, u16 blend)
+{
+	unsigned int x;
+
+	switch (blend) {
+	case DRM_MODE_BLEND_PIXEL_NONE:
+		for (x = 0; x < count; x++) {
+			px[x].a = alpha;
+			px[x].r = mkms_mul(px[x].r, alpha);
+			px[x].g = mkms_mul(px[x].g, alpha);
+			px[x].b = mkms_mul(px[x].b, alpha);
+		}
+		break;
+	case DRM_MODE_BLEND_COVERAGE:
+		for (x = 0; x < count; x++) {
+			u16 a = mkms_mul(px[x].a, alpha);
+
+			px[x].a = a;
+			px[x].r = mkms_mul(px[x].r, a);
+			px[x].g = mkms_mul(px[x].g, a);
+			px[x].b = mkms_mul(px[x].b, a);
+		}
+		break;
+	default:
+		/* Pre-multiplied: the pixels are, only plane alpha is left. */
+		if (alpha == MKMS_CHANNEL_MAX)
+			break;
+		for (x = 0; x < count; x++) {
+			px[x].a = mkms_mul(px[x].a, alpha);
+			px[x].r = mkms_mul(px[x].r, alpha);
+			px[x].g = mkms_mul(px[x].g, alpha);
+			px[x].b = mkms_mul(px[x].b, alpha);
+		}
+		break;
+	}
+}
+
 static inline u16 mkms_blend_channel(u16 src, u16 dst, u16 src_alpha)
 {
 	u32 v = src + (dst * (u32)(MKMS_CHANNEL_MAX - src_alpha) +
@@ -170,9 +238,32 @@ static void mkms_blend_line(const struct mkms_pixel *src,
 	}
 }
 
+/*
+ * The enabled planes' indices in @order, bottom first. @planes' zpos is
+ * normalized: unique within the pipe. Insertion sort: there are at most
+ * MKMS_PLANES_PER_PIPE planes.
+ */
+static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
+				     unsigned int num_planes,
+				     unsigned int *order)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < num_planes; i++) {
+		if (!planes[i].enabled)
+			continue;
+		for (j = n; j > 0 && planes[order[j - 1]].zpos > planes[i].zpos;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		n++;
+	}
+	return n;
+}
+
 /**
  * mkms_compose - compose a frame, checksum it and write it back
- * @planes: the pipe's scanout registers, bottom plane first
+ * @planes: the pipe's scanout registers, at most MKMS_PLANES_PER_PIPE
  * @num_planes: number of entries in @planes
  * @width: the pipe's active width, at most MKMS_MAX_SIZE
  * @height: its active height
@@ -195,19 +286,23 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb)
 {
 	const struct mkms_pixel background = { .a = MKMS_CHANNEL_MAX };
+	unsigned int order[MKMS_PLANES_PER_PIPE];
+	unsigned int x, y, i, n;
 	u32 crc = 0;
-	unsigned int x, y, i;
+
+	n = mkms_sort_planes(planes, min(num_planes, MKMS_PLANES_PER_PIPE),
+			     order);
 
 	for (y = 0; y < height; y++) {
 		for (x = 0; x < width; x++)
 			line[x] = background;
 
-		for (i = 0; i < num_planes; i++) {
-			const struct mkms_hw_plane_regs *p = &planes[i];
+		for (i = 0; i < n; i++) {
+			const struct mkms_hw_plane_regs *p = &planes[order[i]];
 			unsigned int x1, x2, sx, sy;
 			const u8 *row;
 
-			if (!p->enabled || y < p->dst.y1 || y >= p->dst.y2)
+			if (y < p->dst.y1 || y >= p->dst.y2)
 				continue;
 			x1 = min_t(unsigned int, max(p->dst.x1, 0), width);
 			x2 = min_t(unsigned int, max(p->dst.x2, 0), width);
@@ -217,6 +312,7 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 			sy = (p->src.y1 >> 16) + (y - p->dst.y1);
 			row = p->vaddr + (size_t)sy * p->pitch + sx * p->cpp;
 			mkms_read_line(p, row, stage, x2 - x1);
+			mkms_premultiply(stage, x2 - x1, p->alpha, p->blend);
 			mkms_blend_line(stage, line + x1, x2 - x1);
 		}
 

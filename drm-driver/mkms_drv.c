@@ -36,6 +36,12 @@ MODULE_PARM_DESC(num_devices,
 		 "Number of mkms platform devices to create (1-"
 		 __stringify(MKMS_MAX_DEVICES) ", default 1)");
 
+static unsigned int num_overlays = 1;
+module_param(num_overlays, uint, 0444);
+MODULE_PARM_DESC(num_overlays,
+		 "Overlay planes per CRTC (0-" __stringify(MKMS_MAX_OVERLAYS)
+		 ", default 1)");
+
 /* ---- KMS glue ----------------------------------------------------------- */
 
 /*
@@ -97,6 +103,7 @@ static int mkms_modeset_init(struct mkms_device *mkms)
 	drm->mode_config.preferred_depth = 24;
 	drm->mode_config.funcs = &mkms_mode_config_funcs;
 	drm->mode_config.helper_private = &mkms_mode_config_helpers;
+	drm->mode_config.normalize_zpos = true;
 
 	for (i = 0; i < mkms->num_outputs; i++) {
 		ret = mkms_output_init(mkms, i);
@@ -155,6 +162,7 @@ static int mkms_probe(struct platform_device *pdev)
 		return ret;
 
 	mkms->num_outputs = 1;
+	mkms->num_overlays = num_overlays;
 	ret = mkms_fault_probe(dev, 3) ?:
 	      mkms_hw_init(mkms, mkms->num_outputs);
 	if (ret)
@@ -241,6 +249,11 @@ static int __init mkms_init(void)
 	if (num_devices < 1 || num_devices > MKMS_MAX_DEVICES) {
 		pr_err("mkms: num_devices=%u is out of range 1-%u\n",
 		       num_devices, MKMS_MAX_DEVICES);
+		return -EINVAL;
+	}
+	if (num_overlays > MKMS_MAX_OVERLAYS) {
+		pr_err("mkms: num_overlays=%u is out of range 0-%u\n",
+		       num_overlays, MKMS_MAX_OVERLAYS);
 		return -EINVAL;
 	}
 

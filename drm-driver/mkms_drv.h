@@ -40,10 +40,15 @@
 #define MKMS_DEFAULT_WIDTH	1024
 #define MKMS_DEFAULT_HEIGHT	768
 
-/* Scanout register slots of a display pipe: one primary, one cursor. */
+/*
+ * Scanout register slots of a display pipe: the primary, up to
+ * MKMS_MAX_OVERLAYS overlays, the cursor. A slot is not a layer: each
+ * plane's zpos says where it is blended.
+ */
 enum mkms_plane_slot {
 	MKMS_SLOT_PRIMARY,
-	MKMS_SLOT_CURSOR,
+	MKMS_SLOT_OVERLAY,
+	MKMS_SLOT_CURSOR = MKMS_SLOT_OVERLAY + MKMS_MAX_OVERLAYS,
 	MKMS_PLANES_PER_PIPE
 };
 
@@ -156,6 +161,7 @@ static inline struct mkms_plane *to_mkms_plane(struct drm_plane *plane)
  *	mkms_hw_*() helpers may dereference it, inside drm_dev_enter().
  * @outputs: the display pipes (drmm memory)
  * @num_outputs: number of entries in @outputs
+ * @num_overlays: overlay planes per pipe
  * @fault: fault injection knobs
  */
 struct mkms_device {
@@ -163,6 +169,7 @@ struct mkms_device {
 	struct mkms_hw *hw;
 	struct mkms_output *outputs;
 	unsigned int num_outputs;
+	unsigned int num_overlays;
 	struct mkms_fault fault;
 };
 
@@ -188,6 +195,10 @@ static inline struct mkms_output *to_mkms_output(struct drm_crtc *crtc)
  *	helpers
  * @src: source rectangle in the framebuffer, 16.16 fixed point
  * @dst: destination rectangle on the CRTC, in pixels
+ * @zpos: the plane's place among the pipe's planes, 0 at the bottom
+ *	(normalized: unique within the pipe)
+ * @alpha: plane alpha, 0 (transparent) to 0xffff (opaque)
+ * @blend: pixel blend mode, one of DRM_MODE_BLEND_*
  *
  * A plain value type: the plane code fills one in and hands it to
  * mkms_hw_plane_update(), which copies it into the hardware. @vaddr stays
@@ -202,6 +213,9 @@ struct mkms_hw_plane_regs {
 	const u8 *vaddr;
 	struct drm_rect src;
 	struct drm_rect dst;
+	unsigned int zpos;
+	u16 alpha;
+	u16 blend;
 };
 
 /**
@@ -265,7 +279,7 @@ extern struct workqueue_struct *mkms_release_wq;
 /* mkms_plane.c */
 struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 				    enum drm_plane_type type,
-				    unsigned int pipe);
+				    unsigned int pipe, unsigned int slot);
 
 /* mkms_fault.c */
 int mkms_fault_probe(struct device *dev, unsigned int step);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Outputs: one display pipe each, made of a primary and a cursor plane, a
- * CRTC, a virtual encoder and an always-connected virtual connector, and
+ * Outputs: one display pipe each, made of a primary plane, overlay
+ * planes, a cursor plane, a CRTC, a virtual encoder and an always-connected virtual connector, and
  * a writeback connector (mkms_writeback.c). Every object lives in drmm
  * memory, so none of them is ever freed by hand, and none of them goes
  * away while a client can still reach it.
@@ -46,13 +46,24 @@ int mkms_output_init(struct mkms_device *mkms, unsigned int index)
 {
 	struct mkms_output *output = &mkms->outputs[index];
 	struct drm_device *drm = &mkms->drm;
+	struct drm_plane *overlay;
+	unsigned int i;
 	int ret;
 
-	output->primary = mkms_plane_create(mkms, DRM_PLANE_TYPE_PRIMARY, index);
+	output->primary = mkms_plane_create(mkms, DRM_PLANE_TYPE_PRIMARY, index,
+					    MKMS_SLOT_PRIMARY);
 	if (IS_ERR(output->primary))
 		return PTR_ERR(output->primary);
 
-	output->cursor = mkms_plane_create(mkms, DRM_PLANE_TYPE_CURSOR, index);
+	for (i = 0; i < mkms->num_overlays; i++) {
+		overlay = mkms_plane_create(mkms, DRM_PLANE_TYPE_OVERLAY, index,
+					    MKMS_SLOT_OVERLAY + i);
+		if (IS_ERR(overlay))
+			return PTR_ERR(overlay);
+	}
+
+	output->cursor = mkms_plane_create(mkms, DRM_PLANE_TYPE_CURSOR, index,
+					   MKMS_SLOT_CURSOR);
 	if (IS_ERR(output->cursor))
 		return PTR_ERR(output->cursor);
 

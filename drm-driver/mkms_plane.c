@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Planes: each display pipe has a primary and a cursor plane, scanned out
- * from GEM shmem framebuffers. The shadow-plane helpers map the buffer
- * when a commit starts, and unmap it when the next commit on the plane has
- * programmed the hardware (end_fb_access of the old state, at the end of
+ * Planes: each display pipe has a primary plane, num_overlays overlay
+ * planes and a cursor plane, scanned out from GEM shmem framebuffers, each
+ * with a mutable zpos, a plane alpha and a pixel blend mode. The
+ * shadow-plane helpers map the buffer when a commit starts, and unmap it
+ * when the next commit on the plane has programmed the hardware
+ * (end_fb_access of the old state, at the end of
  * drm_atomic_helper_commit_planes()); in between atomic_update has copied
  * the plane's geometry and mapping into the pipe's scanout registers,
  * where the composer reads them.
@@ -11,6 +13,7 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
@@ -26,6 +29,8 @@ static const u32 mkms_plane_formats[] = {
 	DRM_FORMAT_XRGB2101010,
 	DRM_FORMAT_ARGB2101010,
 	DRM_FORMAT_RGB565,
+	DRM_FORMAT_XRGB1555,
+	DRM_FORMAT_ARGB1555,
 };
 
 static const u64 mkms_plane_modifiers[] = {
@@ -76,6 +81,9 @@ static void mkms_plane_atomic_update(struct drm_plane *plane,
 		regs.vaddr = (const u8 *)shadow->data[0].vaddr + fb->offsets[0];
 		regs.src = plane_state->src;
 		regs.dst = plane_state->dst;
+		regs.zpos = plane_state->normalized_zpos;
+		regs.alpha = plane_state->alpha;
+		regs.blend = plane_state->pixel_blend_mode;
 	}
 
 	mkms_hw_plane_update(to_mkms_device(plane->dev), mplane->pipe,
@@ -99,11 +107,36 @@ static const struct drm_plane_helper_funcs mkms_plane_helper_funcs = {
 	.atomic_disable	= mkms_plane_atomic_disable,
 };
 
+/* The plane properties every mkms plane has. */
+static int mkms_plane_add_properties(struct mkms_device *mkms,
+				     struct drm_plane *plane, unsigned int slot)
+{
+	unsigned int top = mkms->num_overlays + 1;
+	unsigned int zpos;
+	int ret;
+
+	/* Primary at the bottom, then the overlays, the cursor on top. */
+	zpos = slot == MKMS_SLOT_CURSOR ? top : slot;
+	ret = drm_plane_create_zpos_property(plane, zpos, 0, top);
+	if (ret)
+		return ret;
+
+	ret = drm_plane_create_alpha_property(plane);
+	if (ret)
+		return ret;
+
+	return drm_plane_create_blend_mode_property(plane,
+						    BIT(DRM_MODE_BLEND_PIXEL_NONE) |
+						    BIT(DRM_MODE_BLEND_PREMULTI) |
+						    BIT(DRM_MODE_BLEND_COVERAGE));
+}
+
 /**
  * mkms_plane_create - create a plane for a display pipe
  * @mkms: the device
- * @type: DRM_PLANE_TYPE_PRIMARY or DRM_PLANE_TYPE_CURSOR
+ * @type: the plane's type
  * @pipe: the pipe, which is also the index of the only CRTC it can use
+ * @slot: the plane's scanout registers in the pipe
  *
  * The plane is drmm-allocated: it lives as long as the drm_device.
  *
@@ -111,9 +144,10 @@ static const struct drm_plane_helper_funcs mkms_plane_helper_funcs = {
  */
 struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 				    enum drm_plane_type type,
-				    unsigned int pipe)
+				    unsigned int pipe, unsigned int slot)
 {
 	struct mkms_plane *mplane;
+	int ret;
 
 	mplane = drmm_universal_plane_alloc(&mkms->drm, struct mkms_plane,
 					    base, BIT(pipe), &mkms_plane_funcs,
@@ -124,9 +158,11 @@ struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 		return ERR_CAST(mplane);
 
 	mplane->pipe = pipe;
-	mplane->slot = type == DRM_PLANE_TYPE_CURSOR ? MKMS_SLOT_CURSOR :
-						       MKMS_SLOT_PRIMARY;
+	mplane->slot = slot;
 	drm_plane_helper_add(&mplane->base, &mkms_plane_helper_funcs);
+	ret = mkms_plane_add_properties(mkms, &mplane->base, slot);
+	if (ret)
+		return ERR_PTR(ret);
 	/* A hint only: the virtual scanout reads the whole plane every frame. */
 	drm_plane_enable_fb_damage_clips(&mplane->base);
 	return &mplane->base;

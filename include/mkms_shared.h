@@ -44,4 +44,8 @@
 /* Load-time module parameter: how many devices (mkms.0, mkms.1, ...). */
 #define MKMS_PARAM_NUM_DEVICES		"num_devices"
 
+/* Load-time module parameter: overlay planes per CRTC, 0..MKMS_MAX_OVERLAYS. */
+#define MKMS_PARAM_NUM_OVERLAYS		"num_overlays"
+#define MKMS_MAX_OVERLAYS		8
+
 #endif /* _MKMS_SHARED_H_ */
