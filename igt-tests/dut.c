@@ -276,6 +276,40 @@ void dut_set_mode(struct dut *d)
 	d->front = 0;
 }
 
+/* The writeback connector that can take @d's CRTC, after exposing them. */
+uint32_t dut_find_writeback(struct dut *d)
+{
+	drmModeRes *res;
+	uint32_t id = 0;
+	int pipe = -1;
+
+	igt_require_f(!drmSetClientCap(d->fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS,
+				       1), "no writeback connectors\n");
+	res = drmModeGetResources(d->fd);
+	igt_assert(res);
+	for (int i = 0; i < res->count_crtcs; i++)
+		if (res->crtcs[i] == d->crtc_id)
+			pipe = i;
+	igt_assert_lte(0, pipe);
+	for (int i = 0; i < res->count_connectors && !id; i++) {
+		drmModeConnector *c = drmModeGetConnector(d->fd,
+							  res->connectors[i]);
+		drmModeEncoder *e;
+
+		if (c && c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK &&
+		    c->count_encoders) {
+			e = drmModeGetEncoder(d->fd, c->encoders[0]);
+			if (e && e->possible_crtcs & (1u << pipe))
+				id = c->connector_id;
+			drmModeFreeEncoder(e);
+		}
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+	igt_require_f(id, "no writeback connector for the CRTC\n");
+	return id;
+}
+
 /* Flip to the back buffer; 0 or -errno. */
 int dut_flip(struct dut *d, uint32_t flags)
 {

@@ -68,6 +68,7 @@ void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 	     uint32_t type, const char *name, uint64_t value);
 void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color);
 void dut_set_mode(struct dut *d);
+uint32_t dut_find_writeback(struct dut *d);
 int dut_flip(struct dut *d, uint32_t flags);
 bool dut_wait_event(struct dut *d, int ms);
 

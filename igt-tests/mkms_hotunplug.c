@@ -320,45 +320,11 @@ static void test_out_fence(struct dut *d)
 	igt_assert_eq(close(fence), 0);
 }
 
-/* The writeback connector that can take @d's CRTC, after exposing them. */
-static uint32_t find_writeback(struct dut *d)
-{
-	drmModeRes *res;
-	uint32_t id = 0;
-	int pipe = -1;
-
-	igt_require_f(!drmSetClientCap(d->fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS,
-				       1), "no writeback connectors\n");
-	res = drmModeGetResources(d->fd);
-	igt_assert(res);
-	for (int i = 0; i < res->count_crtcs; i++)
-		if (res->crtcs[i] == d->crtc_id)
-			pipe = i;
-	igt_assert_lte(0, pipe);
-	for (int i = 0; i < res->count_connectors && !id; i++) {
-		drmModeConnector *c = drmModeGetConnector(d->fd,
-							  res->connectors[i]);
-		drmModeEncoder *e;
-
-		if (c && c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK &&
-		    c->count_encoders) {
-			e = drmModeGetEncoder(d->fd, c->encoders[0]);
-			if (e && e->possible_crtcs & (1u << pipe))
-				id = c->connector_id;
-			drmModeFreeEncoder(e);
-		}
-		drmModeFreeConnector(c);
-	}
-	drmModeFreeResources(res);
-	igt_require_f(id, "no writeback connector for the CRTC\n");
-	return id;
-}
-
 static void test_writeback(struct dut *d)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	struct sync_file_info info = {};
-	uint32_t wb = find_writeback(d);
+	uint32_t wb = dut_find_writeback(d);
 	drmModeAtomicReq *req;
 	struct buffer out;
 	int32_t fence = -1;

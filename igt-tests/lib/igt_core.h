@@ -148,6 +148,7 @@ void __igt_skip_check(const char *file, int line, const char *func,
 #define igt_assert_lt(n1, n2) igt_assert_cmpint(n1, <, >=, n2)
 #define igt_assert_lte(n1, n2) igt_assert_cmpint(n1, <=, >, n2)
 #define igt_assert_eq_u32(n1, n2) igt_assert_cmpu64(n1, ==, !=, n2)
+#define igt_assert_neq_u32(n1, n2) igt_assert_cmpu64(n1, !=, ==, n2)
 #define igt_assert_eq_u64(n1, n2) igt_assert_cmpu64(n1, ==, !=, n2)
 #define igt_assert_fd(fd) \
 	igt_assert_f((fd) >= 0, "file descriptor " #fd " failed\n")

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/**
+ * TEST: mkms blend
+ * Description: Check what the display engine composes, through the
+ *		writeback connector: plane alpha, the three pixel blend modes
+ *		and zpos, against the equations in the DRM documentation.
+ *		Drivers without the properties skip.
+ *
+ * SUBTEST: blend-modes
+ * Description: An ARGB overlay over an opaque primary, with each pixel
+ *		blend mode and plane alpha 1, 1/2 and 0; the written-back
+ *		pixels match the documented equation to within one step.
+ *
+ * SUBTEST: zpos-swap
+ * Description: The overlay below the opaque primary is hidden, above it
+ *		it shows; zpos decides, not the plane type.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "igt.h"
+#include "dut.h"
+
+IGT_TEST_DESCRIPTION("Check plane alpha, blend modes and zpos through writeback");
+
+#define OVL_SIZE	64
+#define OVL_X		32
+#define OVL_Y		48
+/* The overlay's pixel, straight or pre-multiplied as each mode reads it. */
+#define OVL_PIXEL	0x80604020u
+/* The primary's colour, opaque (dut_set_mode()'s first buffer). */
+#define PRIMARY_PIXEL	0xff0000ffu
+
+static struct dut data = DUT_INIT;
+
+struct scene {
+	uint32_t overlay, wb;
+	struct buffer ovl, out;
+	int32_t fence;
+};
+
+static uint32_t plane_of_type(struct dut *d, uint64_t type)
+{
+	drmModePlaneRes *planes = drmModeGetPlaneResources(d->fd);
+	uint32_t found = 0;
+
+	igt_assert(planes);
+	for (uint32_t i = 0; i < planes->count_planes && !found; i++) {
+		uint32_t id = planes->planes[i];
+		uint32_t prop = dut_prop_id(d->fd, id, DRM_MODE_OBJECT_PLANE,
+					    "type");
+
+		if (dut_prop_value(d->fd, id, DRM_MODE_OBJECT_PLANE, prop) == type)
+			found = id;
+	}
+	drmModeFreePlaneResources(planes);
+	return found;
+}
+
+static bool has_prop(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectProperties *props;
+	bool found = false;
+
+	props = drmModeObjectGetProperties(fd, obj, type);
+	for (uint32_t i = 0; props && i < props->count_props && !found; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		found = p && !strcmp(p->name, name);
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return found;
+}
+
+/* The value of enum property @name's entry @entry. */
+static uint64_t enum_value(int fd, uint32_t obj, uint32_t type,
+			   const char *name, const char *entry)
+{
+	drmModePropertyRes *p;
+	uint64_t value = 0;
+	bool found = false;
+
+	p = drmModeGetProperty(fd, dut_prop_id(fd, obj, type, name));
+	igt_assert(p);
+	for (int i = 0; i < p->count_enums && !found; i++) {
+		if (!strcmp(p->enums[i].name, entry)) {
+			value = p->enums[i].value;
+			found = true;
+		}
+	}
+	drmModeFreeProperty(p);
+	igt_require_f(found, "%s has no \"%s\"\n", name, entry);
+	return value;
+}
+
+static void create_argb(struct dut *d, struct buffer *b, uint32_t w,
+			uint32_t h, uint32_t pixel)
+{
+	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
+	uint64_t offset;
+
+	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h, 32, 0, &b->handle,
+					      &b->pitch, &b->size), 0);
+	handles[0] = b->handle;
+	pitches[0] = b->pitch;
+	igt_assert_eq(drmModeAddFB2(d->fd, w, h, DRM_FORMAT_ARGB8888, handles,
+				    pitches, offsets, &b->fb_id, 0), 0);
+	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      d->fd, offset);
+	igt_assert(b->map != MAP_FAILED);
+	for (uint64_t i = 0; i < b->size / 4; i++)
+		b->map[i] = pixel;
+}
+
+static void scene_init(struct dut *d, struct scene *s)
+{
+	s->overlay = plane_of_type(d, DRM_PLANE_TYPE_OVERLAY);
+	igt_require_f(s->overlay, "no overlay plane\n");
+	s->wb = dut_find_writeback(d);
+	create_argb(d, &s->ovl, OVL_SIZE, OVL_SIZE, OVL_PIXEL);
+	create_argb(d, &s->out, d->mode.hdisplay, d->mode.vdisplay, 0);
+}
+
+static void scene_fini(struct dut *d, struct scene *s)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+	/* Hand the overlay back as dut_set_mode() expects it: off. */
+	dut_add(req, d, s->overlay, DRM_MODE_OBJECT_PLANE, "FB_ID", 0);
+	dut_add(req, d, s->overlay, DRM_MODE_OBJECT_PLANE, "CRTC_ID", 0);
+	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", 0);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL),
+		      0);
+	drmModeAtomicFree(req);
+	munmap(s->ovl.map, s->ovl.size);
+	munmap(s->out.map, s->out.size);
+	drmModeRmFB(d->fd, s->ovl.fb_id);
+	drmModeRmFB(d->fd, s->out.fb_id);
+}
+
+/*
+ * Show the overlay with the given properties and wait for the frame to be
+ * written back.
+ */
+static void commit_and_capture(struct dut *d, struct scene *s,
+			       uint64_t blend, uint16_t alpha, uint64_t zpos,
+			       uint64_t primary_zpos)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t o = s->overlay, t = DRM_MODE_OBJECT_PLANE;
+
+	memset(s->out.map, 0, s->out.size);
+	s->fence = -1;
+	dut_add(req, d, o, t, "FB_ID", s->ovl.fb_id);
+	dut_add(req, d, o, t, "CRTC_ID", d->crtc_id);
+	dut_add(req, d, o, t, "SRC_X", 0);
+	dut_add(req, d, o, t, "SRC_Y", 0);
+	dut_add(req, d, o, t, "SRC_W", OVL_SIZE << 16);
+	dut_add(req, d, o, t, "SRC_H", OVL_SIZE << 16);
+	dut_add(req, d, o, t, "CRTC_X", OVL_X);
+	dut_add(req, d, o, t, "CRTC_Y", OVL_Y);
+	dut_add(req, d, o, t, "CRTC_W", OVL_SIZE);
+	dut_add(req, d, o, t, "CRTC_H", OVL_SIZE);
+	dut_add(req, d, o, t, "pixel blend mode", blend);
+	dut_add(req, d, o, t, "alpha", alpha);
+	dut_add(req, d, o, t, "zpos", zpos);
+	dut_add(req, d, d->plane_id, t, "zpos", primary_zpos);
+	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->crtc_id);
+	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID",
+		s->out.fb_id);
+	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR,
+		"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&s->fence);
+	igt_assert_f(drmModeAtomicCommit(d->fd, req,
+					 DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) == 0,
+		     "commit: %s\n", strerror(errno));
+	drmModeAtomicFree(req);
+
+	igt_assert_fd(s->fence);
+	pfd.fd = s->fence;
+	igt_assert_f(poll(&pfd, 1, 10000) == 1,
+		     "the writeback job did not complete in 10 s\n");
+	close(s->fence);
+}
+
+static uint32_t out_pixel(struct dut *d, struct scene *s, int x, int y)
+{
+	return s->out.map[y * (s->out.pitch / 4) + x];
+}
+
+/* One channel of DRM's blend equations, in [0, 1] units of 255. */
+static double blend_channel(uint64_t mode, double fg, double fg_a, double pa,
+			    double bg, const uint64_t *modes)
+{
+	if (mode == modes[0])		/* None */
+		return pa * fg + (1 - pa) * bg;
+	if (mode == modes[1])		/* Pre-multiplied */
+		return pa * fg + (1 - pa * fg_a) * bg;
+	return pa * fg_a * fg + (1 - pa * fg_a) * bg;	/* Coverage */
+}
+
+static void check_pixel(uint32_t got, uint64_t mode, uint16_t alpha,
+			const uint64_t *modes, const char *mode_name)
+{
+	double pa = alpha / 65535.0;
+	double fg_a = (OVL_PIXEL >> 24) / 255.0;
+
+	for (int shift = 0; shift < 24; shift += 8) {
+		double fg = ((OVL_PIXEL >> shift) & 0xff) / 255.0;
+		double bg = ((PRIMARY_PIXEL >> shift) & 0xff) / 255.0;
+		double want = blend_channel(mode, fg, fg_a, pa, bg, modes) * 255;
+		int have = (got >> shift) & 0xff;
+
+		igt_assert_f(abs(have - (int)(want + 0.5)) <= 1,
+			     "%s, alpha 0x%04x: channel at bit %d is %d, the equation gives %.2f (pixel 0x%08x)\n",
+			     mode_name, alpha, shift, have, want, got);
+	}
+}
+
+static void test_blend_modes(struct dut *d)
+{
+	static const char * const names[] = { "None", "Pre-multiplied",
+					      "Coverage" };
+	static const uint16_t alphas[] = { 0xffff, 0x8000, 0 };
+	uint64_t modes[3];
+	struct scene s;
+
+	scene_init(d, &s);
+	igt_require_f(has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+			       "pixel blend mode") &&
+		      has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE, "alpha") &&
+		      has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE, "zpos"),
+		      "no plane alpha, pixel blend mode or zpos\n");
+	for (int m = 0; m < 3; m++)
+		modes[m] = enum_value(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+				      "pixel blend mode", names[m]);
+
+	for (int m = 0; m < 3; m++) {
+		for (unsigned int a = 0; a < ARRAY_SIZE(alphas); a++) {
+			commit_and_capture(d, &s, modes[m], alphas[a], 1, 0);
+			check_pixel(out_pixel(d, &s, OVL_X + 1, OVL_Y + 1),
+				    modes[m], alphas[a], modes, names[m]);
+			check_pixel(out_pixel(d, &s, OVL_X + OVL_SIZE - 1,
+					      OVL_Y + OVL_SIZE - 1),
+				    modes[m], alphas[a], modes, names[m]);
+			/* Outside the overlay: the primary alone. */
+			igt_assert_eq_u32(out_pixel(d, &s, OVL_X - 1, OVL_Y) &
+					  0xffffff, PRIMARY_PIXEL & 0xffffff);
+			igt_assert_eq_u32(out_pixel(d, &s, OVL_X + OVL_SIZE,
+						    OVL_Y) & 0xffffff,
+					  PRIMARY_PIXEL & 0xffffff);
+		}
+	}
+	scene_fini(d, &s);
+}
+
+static void test_zpos_swap(struct dut *d)
+{
+	uint64_t premulti;
+	struct scene s;
+
+	scene_init(d, &s);
+	igt_require_f(has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE, "zpos") &&
+		      has_prop(d->fd, d->plane_id, DRM_MODE_OBJECT_PLANE, "zpos"),
+		      "no zpos\n");
+	premulti = enum_value(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+			      "pixel blend mode", "Pre-multiplied");
+
+	/* Overlay below the opaque, full-screen primary: hidden. */
+	commit_and_capture(d, &s, premulti, 0xffff, 0, 1);
+	igt_assert_eq_u32(out_pixel(d, &s, OVL_X + 1, OVL_Y + 1) & 0xffffff,
+			  PRIMARY_PIXEL & 0xffffff);
+
+	/* And above it: blended over it. */
+	commit_and_capture(d, &s, premulti, 0xffff, 1, 0);
+	igt_assert_neq_u32(out_pixel(d, &s, OVL_X + 1, OVL_Y + 1) & 0xffffff,
+			   PRIMARY_PIXEL & 0xffffff);
+
+	scene_fini(d, &s);
+}
+
+int igt_main()
+{
+	igt_fixture() {
+		dut_open(&data);
+		dut_set_mode(&data);
+	}
+
+	igt_describe("Plane alpha and the three pixel blend modes, through writeback.");
+	igt_subtest("blend-modes")
+		test_blend_modes(&data);
+
+	igt_describe("zpos decides which plane covers which, through writeback.");
+	igt_subtest("zpos-swap")
+		test_zpos_swap(&data);
+
+	igt_fixture()
+		dut_close(&data);
+}
