@@ -24,6 +24,7 @@
 
 #include <linux/crc32.h>
 #include <linux/minmax.h>
+#include <linux/unaligned.h>
 
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
@@ -32,11 +33,6 @@
 
 #define MKMS_CHANNEL_MAX	0xffff
 
-static inline u16 mkms_expand8(u32 v)
-{
-	return (v & 0xff) * 257;
-}
-
 static inline u16 mkms_expand(u32 v, unsigned int bits)
 {
 	u32 max = (1 << bits) - 1;
@@ -44,74 +40,94 @@ static inline u16 mkms_expand(u32 v, unsigned int bits)
 	return ((v & max) * MKMS_CHANNEL_MAX + max / 2) / max;
 }
 
+/**
+ * struct mkms_rgb_format - where the channels of a packed RGB pixel are
+ * @fourcc: the DRM format
+ * @cpp: bytes per pixel; the pixel is a little-endian integer that wide
+ * @shift: lowest bit of red, green, blue and alpha
+ * @bits: width of red, green, blue and alpha; 0 for no alpha
+ */
+struct mkms_rgb_format {
+	u32 fourcc;
+	u8 cpp;
+	u8 shift[4];
+	u8 bits[4];
+};
+
+#define MKMS_RGB(f, c, rs, gs, bs, as, rb, gb, bb, ab) \
+	{ .fourcc = DRM_FORMAT_##f, .cpp = (c), \
+	  .shift = { rs, gs, bs, as }, .bits = { rb, gb, bb, ab } }
+
+static const struct mkms_rgb_format mkms_rgb_formats[] = {
+	MKMS_RGB(XRGB8888, 4, 16, 8, 0, 0, 8, 8, 8, 0),
+	MKMS_RGB(ARGB8888, 4, 16, 8, 0, 24, 8, 8, 8, 8),
+	MKMS_RGB(XBGR8888, 4, 0, 8, 16, 0, 8, 8, 8, 0),
+	MKMS_RGB(ABGR8888, 4, 0, 8, 16, 24, 8, 8, 8, 8),
+	MKMS_RGB(RGBX8888, 4, 24, 16, 8, 0, 8, 8, 8, 0),
+	MKMS_RGB(RGBA8888, 4, 24, 16, 8, 0, 8, 8, 8, 8),
+	MKMS_RGB(BGRX8888, 4, 8, 16, 24, 0, 8, 8, 8, 0),
+	MKMS_RGB(BGRA8888, 4, 8, 16, 24, 0, 8, 8, 8, 8),
+	MKMS_RGB(XRGB2101010, 4, 20, 10, 0, 0, 10, 10, 10, 0),
+	MKMS_RGB(ARGB2101010, 4, 20, 10, 0, 30, 10, 10, 10, 2),
+	MKMS_RGB(RGB888, 3, 16, 8, 0, 0, 8, 8, 8, 0),
+	MKMS_RGB(BGR888, 3, 0, 8, 16, 0, 8, 8, 8, 0),
+	MKMS_RGB(RGB565, 2, 11, 5, 0, 0, 5, 6, 5, 0),
+	MKMS_RGB(BGR565, 2, 0, 5, 11, 0, 5, 6, 5, 0),
+	MKMS_RGB(XRGB1555, 2, 10, 5, 0, 0, 5, 5, 5, 0),
+	MKMS_RGB(ARGB1555, 2, 10, 5, 0, 15, 5, 5, 5, 1),
+	MKMS_RGB(XRGB16161616, 8, 32, 16, 0, 0, 16, 16, 16, 0),
+	MKMS_RGB(ARGB16161616, 8, 32, 16, 0, 48, 16, 16, 16, 16),
+	MKMS_RGB(XBGR16161616, 8, 0, 16, 32, 0, 16, 16, 16, 0),
+	MKMS_RGB(ABGR16161616, 8, 0, 16, 32, 48, 16, 16, 16, 16),
+};
+
+static const struct mkms_rgb_format *mkms_rgb_format(u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mkms_rgb_formats); i++)
+		if (mkms_rgb_formats[i].fourcc == fourcc)
+			return &mkms_rgb_formats[i];
+	return NULL;
+}
+
+static inline u64 mkms_load(const u8 *p, unsigned int cpp)
+{
+	switch (cpp) {
+	case 2:
+		return get_unaligned_le16(p);
+	case 3:
+		return p[0] | p[1] << 8 | p[2] << 16;
+	case 4:
+		return get_unaligned_le32(p);
+	default:
+		return get_unaligned_le64(p);
+	}
+}
+
 /* One line of a plane's source, converted to mkms_pixel. */
 static void mkms_read_line(const struct mkms_hw_plane_regs *plane,
 			   const u8 *src, struct mkms_pixel *out,
 			   unsigned int count)
 {
-	bool alpha = plane->format == DRM_FORMAT_ARGB8888 ||
-		     plane->format == DRM_FORMAT_ABGR8888;
-	bool bgr = plane->format == DRM_FORMAT_XBGR8888 ||
-		   plane->format == DRM_FORMAT_ABGR8888;
-	unsigned int r_shift = bgr ? 0 : 16, b_shift = bgr ? 16 : 0;
-	const u32 *p32 = (const u32 *)src;
-	const u16 *p16 = (const u16 *)src;
+	const struct mkms_rgb_format *f = mkms_rgb_format(plane->format);
 	unsigned int x;
 
-	switch (plane->format) {
-	case DRM_FORMAT_XRGB8888:
-	case DRM_FORMAT_ARGB8888:
-	case DRM_FORMAT_XBGR8888:
-	case DRM_FORMAT_ABGR8888:
-		for (x = 0; x < count; x++) {
-			u32 px = le32_to_cpu((__force __le32)p32[x]);
-
-			out[x].a = alpha ? mkms_expand8(px >> 24) :
-					   MKMS_CHANNEL_MAX;
-			out[x].r = mkms_expand8(px >> r_shift);
-			out[x].g = mkms_expand8(px >> 8);
-			out[x].b = mkms_expand8(px >> b_shift);
-		}
-		break;
-	case DRM_FORMAT_XRGB2101010:
-	case DRM_FORMAT_ARGB2101010:
-		alpha = plane->format == DRM_FORMAT_ARGB2101010;
-		for (x = 0; x < count; x++) {
-			u32 px = le32_to_cpu((__force __le32)p32[x]);
-
-			out[x].a = alpha ? mkms_expand(px >> 30, 2) :
-					   MKMS_CHANNEL_MAX;
-			out[x].r = mkms_expand(px >> 20, 10);
-			out[x].g = mkms_expand(px >> 10, 10);
-			out[x].b = mkms_expand(px, 10);
-		}
-		break;
-	case DRM_FORMAT_RGB565:
-		for (x = 0; x < count; x++) {
-			u16 px = le16_to_cpu((__force __le16)p16[x]);
-
-			out[x].a = MKMS_CHANNEL_MAX;
-			out[x].r = mkms_expand(px >> 11, 5);
-			out[x].g = mkms_expand(px >> 5, 6);
-			out[x].b = mkms_expand(px, 5);
-		}
-		break;
-	case DRM_FORMAT_XRGB1555:
-	case DRM_FORMAT_ARGB1555:
-		alpha = plane->format == DRM_FORMAT_ARGB1555;
-		for (x = 0; x < count; x++) {
-			u16 px = le16_to_cpu((__force __le16)p16[x]);
-
-			out[x].a = !alpha || px >> 15 ? MKMS_CHANNEL_MAX : 0;
-			out[x].r = mkms_expand(px >> 10, 5);
-			out[x].g = mkms_expand(px >> 5, 5);
-			out[x].b = mkms_expand(px, 5);
-		}
-		break;
-	default:
+	if (!f) {
 		/* atomic_check only lets the formats above through */
 		memset(out, 0, count * sizeof(*out));
-		break;
+		return;
+	}
+
+	for (x = 0; x < count; x++, src += f->cpp) {
+		u64 px = mkms_load(src, f->cpp);
+
+		out[x].r = mkms_expand(px >> f->shift[0], f->bits[0]);
+		out[x].g = mkms_expand(px >> f->shift[1], f->bits[1]);
+		out[x].b = mkms_expand(px >> f->shift[2], f->bits[2]);
+		out[x].a = f->bits[3] ? mkms_expand(px >> f->shift[3],
+						    f->bits[3]) :
+					MKMS_CHANNEL_MAX;
 	}
 }
 
