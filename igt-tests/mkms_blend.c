@@ -14,6 +14,11 @@
  * SUBTEST: zpos-swap
  * Description: The overlay below the opaque primary is hidden, above it
  *		it shows; zpos decides, not the plane type.
+ *
+ * SUBTEST: plane-formats
+ * Description: Every packed RGB format the overlay lists is read right: a
+ *		colour encoded in it comes back through writeback as that
+ *		colour quantized to the format, to within one 8-bit step.
  */
 
 #define _GNU_SOURCE
@@ -104,24 +109,101 @@ static uint64_t enum_value(int fd, uint32_t obj, uint32_t type,
 	return value;
 }
 
-static void create_argb(struct dut *d, struct buffer *b, uint32_t w,
-			uint32_t h, uint32_t pixel)
+/*
+ * A packed RGB format: the pixel is a little-endian integer of cpp bytes
+ * with red, green, blue and alpha at these bits (alpha width 0: none).
+ */
+struct rgb_format {
+	uint32_t fourcc;
+	const char *name;
+	int cpp;
+	int shift[4], bits[4];
+};
+
+#define RGB(f, c, rs, gs, bs, as, rb, gb, bb, ab) \
+	{ DRM_FORMAT_##f, #f, c, { rs, gs, bs, as }, { rb, gb, bb, ab } }
+
+static const struct rgb_format rgb_formats[] = {
+	RGB(XRGB8888, 4, 16, 8, 0, 0, 8, 8, 8, 0),
+	RGB(ARGB8888, 4, 16, 8, 0, 24, 8, 8, 8, 8),
+	RGB(XBGR8888, 4, 0, 8, 16, 0, 8, 8, 8, 0),
+	RGB(ABGR8888, 4, 0, 8, 16, 24, 8, 8, 8, 8),
+	RGB(RGBX8888, 4, 24, 16, 8, 0, 8, 8, 8, 0),
+	RGB(RGBA8888, 4, 24, 16, 8, 0, 8, 8, 8, 8),
+	RGB(BGRX8888, 4, 8, 16, 24, 0, 8, 8, 8, 0),
+	RGB(BGRA8888, 4, 8, 16, 24, 0, 8, 8, 8, 8),
+	RGB(XRGB2101010, 4, 20, 10, 0, 0, 10, 10, 10, 0),
+	RGB(ARGB2101010, 4, 20, 10, 0, 30, 10, 10, 10, 2),
+	RGB(XBGR2101010, 4, 0, 10, 20, 0, 10, 10, 10, 0),
+	RGB(ABGR2101010, 4, 0, 10, 20, 30, 10, 10, 10, 2),
+	RGB(RGB888, 3, 16, 8, 0, 0, 8, 8, 8, 0),
+	RGB(BGR888, 3, 0, 8, 16, 0, 8, 8, 8, 0),
+	RGB(RGB565, 2, 11, 5, 0, 0, 5, 6, 5, 0),
+	RGB(BGR565, 2, 0, 5, 11, 0, 5, 6, 5, 0),
+	RGB(XRGB1555, 2, 10, 5, 0, 0, 5, 5, 5, 0),
+	RGB(ARGB1555, 2, 10, 5, 0, 15, 5, 5, 5, 1),
+	RGB(XRGB16161616, 8, 32, 16, 0, 0, 16, 16, 16, 0),
+	RGB(ARGB16161616, 8, 32, 16, 0, 48, 16, 16, 16, 16),
+	RGB(XBGR16161616, 8, 0, 16, 32, 0, 16, 16, 16, 0),
+	RGB(ABGR16161616, 8, 0, 16, 32, 48, 16, 16, 16, 16),
+};
+
+static const struct rgb_format argb8888 = RGB(ARGB8888, 4, 16, 8, 0, 24,
+					      8, 8, 8, 8);
+
+/* An 8-bit channel in @bits bits, rounded to nearest. */
+static uint64_t quantize(unsigned int c8, int bits)
+{
+	uint64_t max = (1ull << bits) - 1;
+
+	return (c8 * max + 127) / 255;
+}
+
+/* The 8-bit ARGB colour @argb encoded in @f. */
+static uint64_t encode(const struct rgb_format *f, uint32_t argb)
+{
+	static const int at[4] = { 16, 8, 0, 24 };
+	uint64_t px = 0;
+
+	for (int c = 0; c < 4; c++)
+		if (f->bits[c])
+			px |= quantize((argb >> at[c]) & 0xff, f->bits[c]) <<
+			      f->shift[c];
+	return px;
+}
+
+static void create_fb(struct dut *d, struct buffer *b, uint32_t w,
+		      uint32_t h, const struct rgb_format *f, uint32_t argb)
 {
 	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
-	uint64_t offset;
+	uint64_t offset, px = encode(f, argb);
 
-	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h, 32, 0, &b->handle,
-					      &b->pitch, &b->size), 0);
+	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h, f->cpp * 8, 0,
+					      &b->handle, &b->pitch, &b->size),
+		      0);
 	handles[0] = b->handle;
 	pitches[0] = b->pitch;
-	igt_assert_eq(drmModeAddFB2(d->fd, w, h, DRM_FORMAT_ARGB8888, handles,
-				    pitches, offsets, &b->fb_id, 0), 0);
+	igt_assert_f(drmModeAddFB2(d->fd, w, h, f->fourcc, handles, pitches,
+				   offsets, &b->fb_id, 0) == 0,
+		     "AddFB2 %s: %s\n", f->name, strerror(errno));
 	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
 	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      d->fd, offset);
 	igt_assert(b->map != MAP_FAILED);
-	for (uint64_t i = 0; i < b->size / 4; i++)
-		b->map[i] = pixel;
+	for (uint32_t y = 0; y < h; y++) {
+		uint8_t *row = (uint8_t *)b->map + (size_t)y * b->pitch;
+
+		for (uint32_t x = 0; x < w; x++)
+			for (int i = 0; i < f->cpp; i++)
+				row[x * f->cpp + i] = px >> (8 * i);
+	}
+}
+
+static void free_fb(struct dut *d, struct buffer *b)
+{
+	munmap(b->map, b->size);
+	drmModeRmFB(d->fd, b->fb_id);
+	drmModeDestroyDumbBuffer(d->fd, b->handle);
 }
 
 static void scene_init(struct dut *d, struct scene *s)
@@ -129,8 +211,8 @@ static void scene_init(struct dut *d, struct scene *s)
 	s->overlay = plane_of_type(d, DRM_PLANE_TYPE_OVERLAY);
 	igt_require_f(s->overlay, "no overlay plane\n");
 	s->wb = dut_find_writeback(d);
-	create_argb(d, &s->ovl, OVL_SIZE, OVL_SIZE, OVL_PIXEL);
-	create_argb(d, &s->out, d->mode.hdisplay, d->mode.vdisplay, 0);
+	create_fb(d, &s->ovl, OVL_SIZE, OVL_SIZE, &argb8888, OVL_PIXEL);
+	create_fb(d, &s->out, d->mode.hdisplay, d->mode.vdisplay, &argb8888, 0);
 }
 
 static void scene_fini(struct dut *d, struct scene *s)
@@ -145,10 +227,8 @@ static void scene_fini(struct dut *d, struct scene *s)
 					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL),
 		      0);
 	drmModeAtomicFree(req);
-	munmap(s->ovl.map, s->ovl.size);
-	munmap(s->out.map, s->out.size);
-	drmModeRmFB(d->fd, s->ovl.fb_id);
-	drmModeRmFB(d->fd, s->out.fb_id);
+	free_fb(d, &s->ovl);
+	free_fb(d, &s->out);
 }
 
 /*
@@ -292,6 +372,65 @@ static void test_zpos_swap(struct dut *d)
 	scene_fini(d, &s);
 }
 
+static bool plane_has_format(struct dut *d, uint32_t plane, uint32_t fourcc)
+{
+	drmModePlane *p = drmModeGetPlane(d->fd, plane);
+	bool found = false;
+
+	igt_assert(p);
+	for (uint32_t i = 0; i < p->count_formats && !found; i++)
+		found = p->formats[i] == fourcc;
+	drmModeFreePlane(p);
+	return found;
+}
+
+static void test_plane_formats(struct dut *d)
+{
+	/* Opaque, and every channel off the 5- and 6-bit grids. */
+	const uint32_t colour = 0xff129ae4;
+	uint64_t premulti;
+	struct scene s;
+	int tested = 0;
+
+	scene_init(d, &s);
+	igt_require_f(has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+			       "pixel blend mode") &&
+		      has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE, "zpos"),
+		      "no pixel blend mode or zpos\n");
+	premulti = enum_value(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+			      "pixel blend mode", "Pre-multiplied");
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(rgb_formats); i++) {
+		const struct rgb_format *f = &rgb_formats[i];
+		struct buffer ovl = s.ovl;
+		uint32_t got;
+
+		if (!plane_has_format(d, s.overlay, f->fourcc))
+			continue;
+		create_fb(d, &s.ovl, OVL_SIZE, OVL_SIZE, f, colour);
+		commit_and_capture(d, &s, premulti, 0xffff, 1, 0);
+		got = out_pixel(d, &s, OVL_X + OVL_SIZE / 2, OVL_Y + OVL_SIZE / 2);
+		for (int c = 0; c < 3; c++) {
+			static const int at[3] = { 16, 8, 0 };
+			uint64_t max = (1ull << f->bits[c]) - 1;
+			uint64_t q = quantize((colour >> at[c]) & 0xff, f->bits[c]);
+			int want = (q * 255 + max / 2) / max;
+			int have = (got >> at[c]) & 0xff;
+
+			igt_assert_f(abs(have - want) <= 1,
+				     "%s: channel %d is %d, want %d (pixel 0x%08x)\n",
+				     f->name, c, have, want, got);
+		}
+		igt_debug("%s: 0x%08x\n", f->name, got);
+		free_fb(d, &s.ovl);
+		s.ovl = ovl;
+		tested++;
+	}
+	igt_info("%d formats checked\n", tested);
+	igt_assert_lt(0, tested);
+	scene_fini(d, &s);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -306,6 +445,10 @@ int igt_main()
 	igt_describe("zpos decides which plane covers which, through writeback.");
 	igt_subtest("zpos-swap")
 		test_zpos_swap(&data);
+
+	igt_describe("Every packed RGB format the overlay lists is read right.");
+	igt_subtest("plane-formats")
+		test_plane_formats(&data);
 
 	igt_fixture()
 		dut_close(&data);
