@@ -288,6 +288,7 @@ void mkms_fault_debugfs_init(struct mkms_device *mkms);
 
 /* mkms_output.c */
 int mkms_output_init(struct mkms_device *mkms, unsigned int index);
+int mkms_connector_get_modes(struct drm_connector *connector);
 
 /* mkms_writeback.c */
 int mkms_writeback_init(struct mkms_device *mkms, struct mkms_output *output);

@@ -21,7 +21,15 @@ static const struct drm_connector_funcs mkms_connector_funcs = {
 	.atomic_destroy_state	= drm_atomic_helper_connector_destroy_state,
 };
 
-static int mkms_connector_get_modes(struct drm_connector *connector)
+/**
+ * mkms_connector_get_modes - the modes of an mkms connector
+ * @connector: the virtual or the writeback connector
+ *
+ * The standard modes up to the largest size, 1024x768 preferred.
+ *
+ * Returns: the number of modes added.
+ */
+int mkms_connector_get_modes(struct drm_connector *connector)
 {
 	int count;
 

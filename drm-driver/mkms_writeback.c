@@ -25,7 +25,6 @@
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
-#include <drm/drm_edid.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_framebuffer_helper.h>
@@ -62,16 +61,6 @@ struct mkms_wb_job {
 static inline struct mkms_output *to_wb_output(struct drm_writeback_connector *wb)
 {
 	return container_of(wb, struct mkms_output, wb);
-}
-
-static int mkms_wb_get_modes(struct drm_connector *connector)
-{
-	int count;
-
-	count = drm_add_modes_noedid(connector, MKMS_MAX_SIZE, MKMS_MAX_SIZE);
-	drm_set_preferred_mode(connector, MKMS_DEFAULT_WIDTH,
-			       MKMS_DEFAULT_HEIGHT);
-	return count;
 }
 
 /* The destination is exactly as large as the mode. */
@@ -209,7 +198,7 @@ static void mkms_wb_atomic_commit(struct drm_connector *connector,
 }
 
 static const struct drm_connector_helper_funcs mkms_wb_helper_funcs = {
-	.get_modes		= mkms_wb_get_modes,
+	.get_modes		= mkms_connector_get_modes,
 	.atomic_check		= mkms_wb_atomic_check,
 	.prepare_writeback_job	= mkms_wb_prepare_job,
 	.cleanup_writeback_job	= mkms_wb_cleanup_job,
