@@ -22,10 +22,17 @@
  * Description: With two devices (mkms is reloaded with two if there is
  *		one), unbind one while the other keeps flipping; the other
  *		never stops, and the first binds again and works.
+ *
+ * SUBTEST: bad-params
+ * Description: Loading mkms with a parameter out of range or not a
+ *		number fails with EINVAL and leaves nothing behind: no
+ *		module, no platform device; a load with good parameters
+ *		then works.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -266,6 +273,54 @@ static void test_multi_device(void)
 		reload(NULL);
 }
 
+static void test_bad_params(void)
+{
+	/* mkms checks the ranges, the kernel's parser the numbers. */
+	static const struct {
+		const char *opts;
+		int err;
+	} bad[] = {
+		{ MKMS_PARAM_NUM_DEVICES "=0", EINVAL },
+		{ MKMS_PARAM_NUM_DEVICES "=33", EINVAL },
+		{ MKMS_PARAM_NUM_DEVICES "=-1", EINVAL },
+		{ MKMS_PARAM_NUM_DEVICES "=two", EINVAL },
+		{ MKMS_PARAM_NUM_OVERLAYS "=9", EINVAL },
+		{ MKMS_PARAM_NUM_OVERLAYS "=4294967296", ERANGE },
+	};
+	struct stat st;
+	int ret;
+
+	igt_require_f(!strcmp(module, MKMS_DRIVER_NAME),
+		      "the parameters are mkms's, the driver is %s\n", module);
+	/* The kernel says what was wrong with each; that is what we ask for. */
+	igt_emit_ignore_dmesg_regex("mkms: num_[a-z]+=.* is out of range|"
+				    "invalid for parameter");
+
+	close_all();
+	ret = igt_kmod_unload(module);
+	igt_assert_f(ret == 0, "rmmod %s with nothing open: %s\n", module,
+		     strerror(-ret));
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		ret = igt_kmod_load(module, bad[i].opts);
+		igt_assert_f(ret == -bad[i].err,
+			     "modprobe %s %s: want %s, got %s\n", module,
+			     bad[i].opts, strerror(bad[i].err),
+			     ret ? strerror(-ret) : "success");
+		igt_assert_f(!igt_kmod_is_loaded(module),
+			     "%s is loaded after modprobe %s failed\n", module,
+			     bad[i].opts);
+		igt_assert_f(stat("/sys/bus/platform/devices/" MKMS_DRIVER_NAME ".0",
+				  &st) < 0,
+			     "%s.0 exists after modprobe %s failed\n", module,
+			     bad[i].opts);
+	}
+
+	ret = igt_kmod_load(module, NULL);
+	igt_assert_f(ret == 0, "modprobe %s: %s\n", module, strerror(-ret));
+	loaded_with_opts = false;
+	open_dut(&dev[0], 0);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -287,6 +342,10 @@ int igt_main()
 	igt_describe("Unbinding one of several devices leaves the others working.");
 	igt_subtest("unbind-multi-device")
 		test_multi_device();
+
+	igt_describe("A parameter out of range fails the load with EINVAL and leaves nothing.");
+	igt_subtest("bad-params")
+		test_bad_params();
 
 	igt_fixture()
 		close_all();
