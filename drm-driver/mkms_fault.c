@@ -31,7 +31,30 @@
 #include "mkms_drv.h"
 
 static unsigned int fail_probe_step;
-module_param(fail_probe_step, uint, 0600);
+
+/* A step out of range is refused, not silently never reached. */
+static int mkms_fail_probe_step_set(const char *val,
+				    const struct kernel_param *kp)
+{
+	unsigned int step;
+	int ret;
+
+	ret = kstrtouint(val, 0, &step);
+	if (ret)
+		return ret;
+	if (step > MKMS_PROBE_STEPS)
+		return -ERANGE;
+
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops mkms_fail_probe_step_ops = {
+	.set = mkms_fail_probe_step_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(fail_probe_step, &mkms_fail_probe_step_ops, &fail_probe_step,
+		0600);
 MODULE_PARM_DESC(fail_probe_step,
 		 "Fault injection: fail probe at step 1-"
 		 __stringify(MKMS_PROBE_STEPS) " (default 0: never)");
