@@ -60,6 +60,11 @@
  * Description: A lessee holding a lease on the pipe sees ENODEV after
  *		unbind and closes before or after its lessor.
  *
+ * SUBTEST: bad-knob-writes
+ * Description: Garbage, out-of-range and over-long writes to the fault
+ *		injection files and fail_probe_step fail with EINVAL or
+ *		ERANGE and change nothing; a non-root user cannot open them.
+ *
  * SUBTEST: probe-fail-%d
  * Description: Probe made to fail at step %d unwinds cleanly, and the
  *		next bind succeeds.
@@ -79,6 +84,7 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -173,6 +179,99 @@ static void wait_stalled(struct dut *d)
 }
 
 /* ---- Subtests ----------------------------------------------------------- */
+
+/* Write @value to @name in @dir in one write(): 0 or -errno. */
+static int write_knob(int dir, const char *name, const char *value)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Each bad write fails with its errno and leaves the value as it was. */
+static void check_bad_writes(int dir, const char *name,
+			     const char * const *values, const int *errs,
+			     int count)
+{
+	char *before = igt_sysfs_get(dir, name), *after;
+
+	igt_assert_f(before, "cannot read %s\n", name);
+	for (int i = 0; i < count; i++) {
+		int ret = write_knob(dir, name, values[i]);
+
+		igt_assert_f(ret == -errs[i],
+			     "write \"%.40s\" to %s: want %s, got %s\n",
+			     values[i], name, strerror(errs[i]),
+			     ret ? strerror(-ret) : "success");
+		after = igt_sysfs_get(dir, name);
+		igt_assert_f(after && !strcmp(before, after),
+			     "%s changed from %s to %s on a failed write\n",
+			     name, before, after);
+		free(after);
+	}
+	free(before);
+}
+
+static void test_bad_knob_writes(struct dut *d)
+{
+	static const char * const point[] = {
+		"sideways",
+		"before-hw-and-more-after-it-to-fill-32-bytes",
+	};
+	static const int point_err[] = { EINVAL, EINVAL };
+	static const char * const ms[] = { "10001", "-5", "soon" };
+	static const int ms_err[] = { ERANGE, EINVAL, EINVAL };
+	static const char * const stop[] = { "2", "maybe" };
+	static const int stop_err[] = { EINVAL, EINVAL };
+	static const char * const step[] = { "6", "-1", "first" };
+	static const int step_err[] = { ERANGE, EINVAL, EINVAL };
+	int debugfs = igt_debugfs_dir(d->fd);
+	int params = dut_module_params(d);
+	pid_t child;
+	int status;
+
+	igt_assert_fd(debugfs);
+	igt_assert_fd(params);
+	check_bad_writes(debugfs, MKMS_DEBUGFS_STALL_POINT, point, point_err,
+			 ARRAY_SIZE(point));
+	check_bad_writes(debugfs, MKMS_DEBUGFS_STALL_MS, ms, ms_err,
+			 ARRAY_SIZE(ms));
+	check_bad_writes(debugfs, MKMS_DEBUGFS_VBLANK_STOP, stop, stop_err,
+			 ARRAY_SIZE(stop));
+	check_bad_writes(params, MKMS_PARAM_FAIL_PROBE_STEP, step, step_err,
+			 ARRAY_SIZE(step));
+
+	/* Root only: nobody cannot open them, even with the directory open. */
+	child = fork();
+	igt_assert(child >= 0);
+	if (child == 0) {
+		static const char * const knobs[] = {
+			MKMS_DEBUGFS_STALL_POINT, MKMS_DEBUGFS_STALL_MS,
+			MKMS_DEBUGFS_VBLANK_STOP,
+		};
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		for (unsigned int i = 0; i < ARRAY_SIZE(knobs); i++)
+			if (write_knob(debugfs, knobs[i], "0") != -EACCES)
+				_exit(3 + i);
+		if (write_knob(params, MKMS_PARAM_FAIL_PROBE_STEP, "0") != -EACCES)
+			_exit(10);
+		_exit(0);
+	}
+	igt_assert_eq(waitpid(child, &status, 0), child);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "a non-root user could write a knob (child status %#x)\n",
+		     status);
+	close(params);
+	close(debugfs);
+}
 
 static void *blocking_commit(void *arg)
 {
@@ -760,6 +859,12 @@ int igt_main()
 			test_debugfs_open(&data);
 			dut_assert_gone(&data);
 			dut_rebind_and_flip(&data);
+		}
+
+		igt_describe("Bad writes to the fault injection knobs fail and change nothing.");
+		igt_subtest("bad-knob-writes") {
+			dut_ensure(&data);
+			test_bad_knob_writes(&data);
 		}
 
 		for (int step = 1; step <= MKMS_PROBE_STEPS; step++) {
