@@ -255,6 +255,59 @@ static void mkms_blend_line(const struct mkms_pixel *src,
 }
 
 /*
+ * Where the pixel at offset (@u, @v) of a plane's destination comes from
+ * in its framebuffer, as drm_rect_rotate() defines rotation: the source
+ * is reflected, then rotated counter-clockwise. No scaling: the source is
+ * as large as the destination, rotated.
+ */
+static const u8 *mkms_rotated_pixel(const struct mkms_hw_plane_regs *p,
+				    unsigned int u, unsigned int v)
+{
+	unsigned int sw = drm_rect_width(&p->src) >> 16;
+	unsigned int sh = drm_rect_height(&p->src) >> 16;
+	unsigned int s, t;
+
+	switch (p->rotation & DRM_MODE_ROTATE_MASK) {
+	case DRM_MODE_ROTATE_90:
+		s = sw - 1 - v;
+		t = u;
+		break;
+	case DRM_MODE_ROTATE_180:
+		s = sw - 1 - u;
+		t = sh - 1 - v;
+		break;
+	case DRM_MODE_ROTATE_270:
+		s = v;
+		t = sh - 1 - u;
+		break;
+	default:
+		s = u;
+		t = v;
+		break;
+	}
+	if (p->rotation & DRM_MODE_REFLECT_X)
+		s = sw - 1 - s;
+	if (p->rotation & DRM_MODE_REFLECT_Y)
+		t = sh - 1 - t;
+
+	return p->vaddr + (size_t)((p->src.y1 >> 16) + t) * p->pitch +
+	       ((p->src.x1 >> 16) + s) * p->cpp;
+}
+
+/* A rotated or reflected plane's part of one output line, pixel by pixel. */
+static void mkms_read_rotated(const struct mkms_hw_plane_regs *p,
+			      unsigned int x1, unsigned int x2,
+			      unsigned int y, struct mkms_pixel *out)
+{
+	unsigned int x;
+
+	for (x = x1; x < x2; x++)
+		mkms_read_line(p, mkms_rotated_pixel(p, x - p->dst.x1,
+						     y - p->dst.y1),
+			       &out[x - x1], 1);
+}
+
+/*
  * The enabled planes' indices in @order, bottom first. @planes' zpos is
  * normalized: unique within the pipe. Insertion sort: there are at most
  * MKMS_PLANES_PER_PIPE planes.
@@ -290,9 +343,9 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
  * The caller guarantees that the framebuffer memory @planes and @wb point
  * at stays mapped until this returns. Destination rectangles are already
  * clipped to the pipe (drm_atomic_helper_check_plane_state()), and there
- * is no scaling: a plane's source is as large as its destination. The
- * writeback destination may be smaller than the frame; what does not fit
- * is not written.
+ * is no scaling: a plane's source is as large as its destination, once
+ * rotated. The writeback destination may be smaller than the frame; what
+ * does not fit is not written.
  *
  * Returns: the CRC32 of the frame, as opaque 16-bit ARGB pixels.
  */
@@ -324,10 +377,15 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 			x2 = min_t(unsigned int, max(p->dst.x2, 0), width);
 			if (x1 >= x2)
 				continue;
-			sx = (p->src.x1 >> 16) + (x1 - p->dst.x1);
-			sy = (p->src.y1 >> 16) + (y - p->dst.y1);
-			row = p->vaddr + (size_t)sy * p->pitch + sx * p->cpp;
-			mkms_read_line(p, row, stage, x2 - x1);
+			if (p->rotation & ~DRM_MODE_ROTATE_0) {
+				mkms_read_rotated(p, x1, x2, y, stage);
+			} else {
+				sx = (p->src.x1 >> 16) + (x1 - p->dst.x1);
+				sy = (p->src.y1 >> 16) + (y - p->dst.y1);
+				row = p->vaddr + (size_t)sy * p->pitch +
+				      sx * p->cpp;
+				mkms_read_line(p, row, stage, x2 - x1);
+			}
 			mkms_premultiply(stage, x2 - x1, p->alpha, p->blend);
 			mkms_blend_line(stage, line + x1, x2 - x1);
 		}

@@ -199,6 +199,8 @@ static inline struct mkms_output *to_mkms_output(struct drm_crtc *crtc)
  *	(normalized: unique within the pipe)
  * @alpha: plane alpha, 0 (transparent) to 0xffff (opaque)
  * @blend: pixel blend mode, one of DRM_MODE_BLEND_*
+ * @rotation: DRM_MODE_ROTATE_* and DRM_MODE_REFLECT_*, as the plane's
+ *	rotation property: reflect, then rotate counter-clockwise
  *
  * A plain value type: the plane code fills one in and hands it to
  * mkms_hw_plane_update(), which copies it into the hardware. @vaddr stays
@@ -216,6 +218,7 @@ struct mkms_hw_plane_regs {
 	unsigned int zpos;
 	u16 alpha;
 	u16 blend;
+	u32 rotation;
 };
 
 /**

@@ -96,6 +96,7 @@ static void mkms_plane_atomic_update(struct drm_plane *plane,
 		regs.zpos = plane_state->normalized_zpos;
 		regs.alpha = plane_state->alpha;
 		regs.blend = plane_state->pixel_blend_mode;
+		regs.rotation = plane_state->rotation;
 	}
 
 	mkms_hw_plane_update(to_mkms_device(plane->dev), mplane->pipe,
@@ -134,6 +135,12 @@ static int mkms_plane_add_properties(struct mkms_device *mkms,
 		return ret;
 
 	ret = drm_plane_create_alpha_property(plane);
+	if (ret)
+		return ret;
+
+	ret = drm_plane_create_rotation_property(plane, DRM_MODE_ROTATE_0,
+						 DRM_MODE_ROTATE_MASK |
+						 DRM_MODE_REFLECT_MASK);
 	if (ret)
 		return ret;
 
