@@ -15,6 +15,12 @@
  * Description: The overlay below the opaque primary is hidden, above it
  *		it shows; zpos decides, not the plane type.
  *
+ * SUBTEST: rotation
+ * Description: A 64x32 overlay with four coloured quadrants, rotated by 0,
+ *		90, 180 and 270 degrees and reflected along x and y: each
+ *		quadrant lands where the rotation property's definition puts
+ *		it (reflect, then rotate counter-clockwise).
+ *
  * SUBTEST: plane-formats
  * Description: Every packed RGB format the overlay lists is read right: a
  *		colour encoded in it comes back through writeback as that
@@ -431,6 +437,127 @@ static void test_plane_formats(struct dut *d)
 	scene_fini(d, &s);
 }
 
+/* A w x h ARGB8888 framebuffer in four quadrants: @q = TL, TR, BL, BR. */
+static void create_quadrants(struct dut *d, struct buffer *b, uint32_t w,
+			     uint32_t h, const uint32_t *q)
+{
+	create_fb(d, b, w, h, &argb8888, 0);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			b->map[y * (b->pitch / 4) + x] =
+				q[(y >= h / 2) * 2 + (x >= w / 2)];
+}
+
+static void test_rotation(struct dut *d)
+{
+	enum { TL, TR, BL, BR };
+	static const uint32_t colour[4] = {
+		[TL] = 0xffff0000, [TR] = 0xff00ff00,
+		[BL] = 0xff0000ff, [BR] = 0xffffffff,
+	};
+	/* Which source quadrant each destination quadrant shows. */
+	static const struct {
+		const char *name;
+		int shows[4];
+	} cases[] = {
+		{ "rotate-0", { TL, TR, BL, BR } },
+		{ "rotate-90", { TR, BR, TL, BL } },
+		{ "rotate-180", { BR, BL, TR, TL } },
+		{ "rotate-270", { BL, TL, BR, TR } },
+		{ "reflect-x", { TR, TL, BR, BL } },
+		{ "reflect-y", { BL, BR, TL, TR } },
+	};
+	const uint32_t w = 64, h = 32;
+	struct buffer ovl;
+	struct scene s;
+
+	scene_init(d, &s);
+	igt_require_f(has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+			       "rotation") &&
+		      has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE, "zpos"),
+		      "no rotation or zpos\n");
+	ovl = s.ovl;
+	create_quadrants(d, &s.ovl, w, h, colour);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		/*
+		 * A bitmask property: its entries are bit numbers, and a
+		 * value has exactly one rotate-* bit.
+		 */
+		uint64_t rot = 1ull << enum_value(d->fd, s.overlay,
+						  DRM_MODE_OBJECT_PLANE,
+						  "rotation", cases[i].name);
+
+		if (!strncmp(cases[i].name, "reflect", 7))
+			rot |= 1ull << enum_value(d->fd, s.overlay,
+						  DRM_MODE_OBJECT_PLANE,
+						  "rotation", "rotate-0");
+		bool turned = strstr(cases[i].name, "90") ||
+			      strstr(cases[i].name, "270");
+		uint32_t dw = turned ? h : w, dh = turned ? w : h;
+		uint32_t o = s.overlay, t = DRM_MODE_OBJECT_PLANE;
+		struct pollfd pfd = { .events = POLLIN };
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+		memset(s.out.map, 0, s.out.size);
+		s.fence = -1;
+		dut_add(req, d, o, t, "FB_ID", s.ovl.fb_id);
+		dut_add(req, d, o, t, "CRTC_ID", d->crtc_id);
+		dut_add(req, d, o, t, "SRC_X", 0);
+		dut_add(req, d, o, t, "SRC_Y", 0);
+		dut_add(req, d, o, t, "SRC_W", (uint64_t)w << 16);
+		dut_add(req, d, o, t, "SRC_H", (uint64_t)h << 16);
+		dut_add(req, d, o, t, "CRTC_X", OVL_X);
+		dut_add(req, d, o, t, "CRTC_Y", OVL_Y);
+		dut_add(req, d, o, t, "CRTC_W", dw);
+		dut_add(req, d, o, t, "CRTC_H", dh);
+		dut_add(req, d, o, t, "rotation", rot);
+		dut_add(req, d, o, t, "zpos", 1);
+		dut_add(req, d, d->plane_id, t, "zpos", 0);
+		dut_add(req, d, s.wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
+			d->crtc_id);
+		dut_add(req, d, s.wb, DRM_MODE_OBJECT_CONNECTOR,
+			"WRITEBACK_FB_ID", s.out.fb_id);
+		dut_add(req, d, s.wb, DRM_MODE_OBJECT_CONNECTOR,
+			"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&s.fence);
+		igt_assert_f(drmModeAtomicCommit(d->fd, req,
+						 DRM_MODE_ATOMIC_ALLOW_MODESET,
+						 NULL) == 0,
+			     "%s: commit: %s\n", cases[i].name, strerror(errno));
+		drmModeAtomicFree(req);
+		pfd.fd = s.fence;
+		igt_assert_f(poll(&pfd, 1, 10000) == 1,
+			     "the writeback job did not complete in 10 s\n");
+		close(s.fence);
+
+		for (int q = 0; q < 4; q++) {
+			int x = OVL_X + (q & 1 ? 3 * dw / 4 : dw / 4);
+			int y = OVL_Y + (q & 2 ? 3 * dh / 4 : dh / 4);
+			uint32_t got = out_pixel(d, &s, x, y) & 0xffffff;
+			uint32_t want = colour[cases[i].shows[q]] & 0xffffff;
+
+			igt_assert_f(got == want,
+				     "%s: destination quadrant %d is %06x, want %06x\n",
+				     cases[i].name, q, got, want);
+		}
+	}
+
+	/* Back to the default, for the next subtest. */
+	{
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+		dut_add(req, d, s.overlay, DRM_MODE_OBJECT_PLANE, "rotation",
+			1ull << enum_value(d->fd, s.overlay,
+					   DRM_MODE_OBJECT_PLANE, "rotation",
+					   "rotate-0"));
+		igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL), 0);
+		drmModeAtomicFree(req);
+	}
+	free_fb(d, &s.ovl);
+	s.ovl = ovl;
+	scene_fini(d, &s);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -445,6 +572,10 @@ int igt_main()
 	igt_describe("zpos decides which plane covers which, through writeback.");
 	igt_subtest("zpos-swap")
 		test_zpos_swap(&data);
+
+	igt_describe("Rotation and reflection put each quadrant where the property says.");
+	igt_subtest("rotation")
+		test_rotation(&data);
 
 	igt_describe("Every packed RGB format the overlay lists is read right.");
 	igt_subtest("plane-formats")
