@@ -377,6 +377,7 @@ void mkms_hw_pipe_disable(struct mkms_device *mkms, unsigned int pipe)
 enum mkms_hw_pipe_switch {
 	MKMS_HW_VBLANK_IRQ,
 	MKMS_HW_CRC,
+	MKMS_HW_WB_ARM,
 };
 
 static int mkms_hw_pipe_set(struct mkms_device *mkms, unsigned int pipe,
@@ -392,10 +393,18 @@ static int mkms_hw_pipe_set(struct mkms_device *mkms, unsigned int pipe,
 	p = mkms_hw_pipe(mkms, pipe);
 	if (p) {
 		spin_lock_irqsave(&p->lock, flags);
-		if (what == MKMS_HW_CRC)
+		switch (what) {
+		case MKMS_HW_CRC:
 			p->crc_enabled = on;
-		else
+			break;
+		case MKMS_HW_WB_ARM:
+			/* Armed only while a job is there to write. */
+			p->wb_armed = on && p->wb_jobs > 0;
+			break;
+		default:
 			p->irq_enabled = on;
+			break;
+		}
 		spin_unlock_irqrestore(&p->lock, flags);
 	}
 
@@ -557,18 +566,5 @@ int mkms_hw_writeback_queue(struct mkms_device *mkms, unsigned int pipe,
  */
 void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe)
 {
-	struct mkms_hw_pipe *p;
-	int idx;
-
-	if (!drm_dev_enter(&mkms->drm, &idx))
-		return;
-
-	p = mkms_hw_pipe(mkms, pipe);
-	if (p) {
-		spin_lock_irq(&p->lock);
-		p->wb_armed = p->wb_jobs > 0;
-		spin_unlock_irq(&p->lock);
-	}
-
-	drm_dev_exit(idx);
+	mkms_hw_pipe_set(mkms, pipe, MKMS_HW_WB_ARM, true);
 }
