@@ -105,19 +105,31 @@ static inline u64 mkms_load(const u8 *p, unsigned int cpp)
 	}
 }
 
-/* One line of a plane's source, converted to mkms_pixel. */
-static void mkms_read_line(const struct mkms_hw_plane_regs *plane,
-			   const u8 *src, struct mkms_pixel *out,
-			   unsigned int count)
+static inline void mkms_store(u8 *p, unsigned int cpp, u64 v)
 {
-	const struct mkms_rgb_format *f = mkms_rgb_format(plane->format);
-	unsigned int x;
-
-	if (!f) {
-		/* atomic_check only lets the formats above through */
-		memset(out, 0, count * sizeof(*out));
-		return;
+	switch (cpp) {
+	case 2:
+		put_unaligned_le16(v, p);
+		break;
+	case 3:
+		p[0] = v;
+		p[1] = v >> 8;
+		p[2] = v >> 16;
+		break;
+	case 4:
+		put_unaligned_le32(v, p);
+		break;
+	default:
+		put_unaligned_le64(v, p);
+		break;
 	}
+}
+
+/* @count pixels of format @f from @src, converted to mkms_pixel. */
+static void mkms_read_line(const struct mkms_rgb_format *f, const u8 *src,
+			   struct mkms_pixel *out, unsigned int count)
+{
+	unsigned int x;
 
 	for (x = 0; x < count; x++, src += f->cpp) {
 		u64 px = mkms_load(src, f->cpp);
@@ -139,47 +151,25 @@ static inline u32 mkms_reduce(u16 v, unsigned int bits)
 	return (v * max + MKMS_CHANNEL_MAX / 2) / MKMS_CHANNEL_MAX;
 }
 
-/* One opaque output line into the writeback destination. */
-static void mkms_write_line(const struct mkms_hw_wb_regs *wb,
+/*
+ * One opaque output line in format @f at @dst. Bits no channel uses (X,
+ * and alpha) are all ones.
+ */
+static void mkms_write_line(const struct mkms_rgb_format *f,
 			    const struct mkms_pixel *in, u8 *dst,
 			    unsigned int count)
 {
-	bool bgr = wb->format == DRM_FORMAT_XBGR8888 ||
-		   wb->format == DRM_FORMAT_ABGR8888;
-	unsigned int r_shift = bgr ? 0 : 16, b_shift = bgr ? 16 : 0;
-	__le32 *p32 = (__le32 *)dst;
-	__le16 *p16 = (__le16 *)dst;
-	unsigned int x;
+	u64 fill = f->cpp < 8 ? BIT_ULL(f->cpp * 8) - 1 : U64_MAX;
+	unsigned int x, c;
 
-	switch (wb->format) {
-	case DRM_FORMAT_XRGB8888:
-	case DRM_FORMAT_ARGB8888:
-	case DRM_FORMAT_XBGR8888:
-	case DRM_FORMAT_ABGR8888:
-		for (x = 0; x < count; x++)
-			p32[x] = cpu_to_le32(0xff000000 |
-					     mkms_reduce(in[x].r, 8) << r_shift |
-					     mkms_reduce(in[x].g, 8) << 8 |
-					     mkms_reduce(in[x].b, 8) << b_shift);
-		break;
-	case DRM_FORMAT_XRGB2101010:
-	case DRM_FORMAT_ARGB2101010:
-		for (x = 0; x < count; x++)
-			p32[x] = cpu_to_le32(0xc0000000 |
-					     mkms_reduce(in[x].r, 10) << 20 |
-					     mkms_reduce(in[x].g, 10) << 10 |
-					     mkms_reduce(in[x].b, 10));
-		break;
-	case DRM_FORMAT_RGB565:
-		for (x = 0; x < count; x++)
-			p16[x] = cpu_to_le16(mkms_reduce(in[x].r, 5) << 11 |
-					     mkms_reduce(in[x].g, 6) << 5 |
-					     mkms_reduce(in[x].b, 5));
-		break;
-	default:
-		/* atomic_check only lets the formats above through */
-		break;
-	}
+	for (c = 0; c < 3; c++)
+		fill &= ~((BIT_ULL(f->bits[c]) - 1) << f->shift[c]);
+
+	for (x = 0; x < count; x++, dst += f->cpp)
+		mkms_store(dst, f->cpp, fill |
+			   (u64)mkms_reduce(in[x].r, f->bits[0]) << f->shift[0] |
+			   (u64)mkms_reduce(in[x].g, f->bits[1]) << f->shift[1] |
+			   (u64)mkms_reduce(in[x].b, f->bits[2]) << f->shift[2]);
 }
 
 /* a * b for 16-bit fractions, rounded to nearest. */
@@ -294,15 +284,26 @@ static const u8 *mkms_rotated_pixel(const struct mkms_hw_plane_regs *p,
 	       ((p->src.x1 >> 16) + s) * p->cpp;
 }
 
-/* A rotated or reflected plane's part of one output line, pixel by pixel. */
-static void mkms_read_rotated(const struct mkms_hw_plane_regs *p,
-			      unsigned int x1, unsigned int x2,
-			      unsigned int y, struct mkms_pixel *out)
+/*
+ * A plane's part [@x1, @x2) of output line @y: an unrotated plane line by
+ * line, a rotated or reflected one pixel by pixel.
+ */
+static void mkms_read_plane(const struct mkms_hw_plane_regs *p,
+			    const struct mkms_rgb_format *f, unsigned int x1,
+			    unsigned int x2, unsigned int y,
+			    struct mkms_pixel *out)
 {
 	unsigned int x;
 
+	if (!(p->rotation & ~DRM_MODE_ROTATE_0)) {
+		mkms_read_line(f, mkms_rotated_pixel(p, x1 - p->dst.x1,
+						     y - p->dst.y1),
+			       out, x2 - x1);
+		return;
+	}
+
 	for (x = x1; x < x2; x++)
-		mkms_read_line(p, mkms_rotated_pixel(p, x - p->dst.x1,
+		mkms_read_line(f, mkms_rotated_pixel(p, x - p->dst.x1,
 						     y - p->dst.y1),
 			       &out[x - x1], 1);
 }
@@ -354,13 +355,20 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 		 unsigned int height, struct mkms_pixel *line,
 		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb)
 {
+	const struct mkms_rgb_format *formats[MKMS_PLANES_PER_PIPE];
 	const struct mkms_pixel background = { .a = MKMS_CHANNEL_MAX };
+	const struct mkms_rgb_format *wb_format = NULL;
 	unsigned int order[MKMS_PLANES_PER_PIPE];
 	unsigned int x, y, i, n;
 	u32 crc = 0;
 
 	n = mkms_sort_planes(planes, min(num_planes, MKMS_PLANES_PER_PIPE),
 			     order);
+	/* Looked up once a frame; atomic_check lets known formats only. */
+	for (i = 0; i < n; i++)
+		formats[i] = mkms_rgb_format(planes[order[i]].format);
+	if (wb && wb->vaddr)
+		wb_format = mkms_rgb_format(wb->format);
 
 	for (y = 0; y < height; y++) {
 		for (x = 0; x < width; x++)
@@ -368,24 +376,15 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 
 		for (i = 0; i < n; i++) {
 			const struct mkms_hw_plane_regs *p = &planes[order[i]];
-			unsigned int x1, x2, sx, sy;
-			const u8 *row;
+			unsigned int x1, x2;
 
-			if (y < p->dst.y1 || y >= p->dst.y2)
+			if (!formats[i] || y < p->dst.y1 || y >= p->dst.y2)
 				continue;
 			x1 = min_t(unsigned int, max(p->dst.x1, 0), width);
 			x2 = min_t(unsigned int, max(p->dst.x2, 0), width);
 			if (x1 >= x2)
 				continue;
-			if (p->rotation & ~DRM_MODE_ROTATE_0) {
-				mkms_read_rotated(p, x1, x2, y, stage);
-			} else {
-				sx = (p->src.x1 >> 16) + (x1 - p->dst.x1);
-				sy = (p->src.y1 >> 16) + (y - p->dst.y1);
-				row = p->vaddr + (size_t)sy * p->pitch +
-				      sx * p->cpp;
-				mkms_read_line(p, row, stage, x2 - x1);
-			}
+			mkms_read_plane(p, formats[i], x1, x2, y, stage);
 			mkms_premultiply(stage, x2 - x1, p->alpha, p->blend);
 			mkms_blend_line(stage, line + x1, x2 - x1);
 		}
@@ -393,8 +392,9 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 		for (x = 0; x < width; x++)
 			line[x].a = MKMS_CHANNEL_MAX;
 		crc = crc32_le(crc, (const u8 *)line, width * sizeof(*line));
-		if (wb && wb->vaddr && y < wb->height)
-			mkms_write_line(wb, line, wb->vaddr + (size_t)y * wb->pitch,
+		if (wb_format && y < wb->height)
+			mkms_write_line(wb_format, line,
+					wb->vaddr + (size_t)y * wb->pitch,
 					min(width, wb->width));
 	}
 
