@@ -237,34 +237,36 @@ static void scene_fini(struct dut *d, struct scene *s)
 	free_fb(d, &s->out);
 }
 
-/*
- * Show the overlay with the given properties and wait for the frame to be
- * written back.
- */
-static void commit_and_capture(struct dut *d, struct scene *s,
-			       uint64_t blend, uint16_t alpha, uint64_t zpos,
-			       uint64_t primary_zpos)
+/* The overlay showing all of s->ovl's @sw x @sh at (OVL_X, OVL_Y), @dw x @dh. */
+static void add_overlay(drmModeAtomicReq *req, struct dut *d,
+			struct scene *s, uint32_t sw, uint32_t sh,
+			uint32_t dw, uint32_t dh)
 {
-	struct pollfd pfd = { .events = POLLIN };
-	drmModeAtomicReq *req = drmModeAtomicAlloc();
 	uint32_t o = s->overlay, t = DRM_MODE_OBJECT_PLANE;
 
-	memset(s->out.map, 0, s->out.size);
-	s->fence = -1;
 	dut_add(req, d, o, t, "FB_ID", s->ovl.fb_id);
 	dut_add(req, d, o, t, "CRTC_ID", d->crtc_id);
 	dut_add(req, d, o, t, "SRC_X", 0);
 	dut_add(req, d, o, t, "SRC_Y", 0);
-	dut_add(req, d, o, t, "SRC_W", OVL_SIZE << 16);
-	dut_add(req, d, o, t, "SRC_H", OVL_SIZE << 16);
+	dut_add(req, d, o, t, "SRC_W", (uint64_t)sw << 16);
+	dut_add(req, d, o, t, "SRC_H", (uint64_t)sh << 16);
 	dut_add(req, d, o, t, "CRTC_X", OVL_X);
 	dut_add(req, d, o, t, "CRTC_Y", OVL_Y);
-	dut_add(req, d, o, t, "CRTC_W", OVL_SIZE);
-	dut_add(req, d, o, t, "CRTC_H", OVL_SIZE);
-	dut_add(req, d, o, t, "pixel blend mode", blend);
-	dut_add(req, d, o, t, "alpha", alpha);
-	dut_add(req, d, o, t, "zpos", zpos);
-	dut_add(req, d, d->plane_id, t, "zpos", primary_zpos);
+	dut_add(req, d, o, t, "CRTC_W", dw);
+	dut_add(req, d, o, t, "CRTC_H", dh);
+}
+
+/*
+ * Commit @req (which frees it) with a writeback job on @d's CRTC, and
+ * wait for the frame to be written back. @what names the commit.
+ */
+static void capture(drmModeAtomicReq *req, struct dut *d, struct scene *s,
+		    const char *what)
+{
+	struct pollfd pfd = { .events = POLLIN };
+
+	memset(s->out.map, 0, s->out.size);
+	s->fence = -1;
 	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->crtc_id);
 	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID",
 		s->out.fb_id);
@@ -272,14 +274,33 @@ static void commit_and_capture(struct dut *d, struct scene *s,
 		"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&s->fence);
 	igt_assert_f(drmModeAtomicCommit(d->fd, req,
 					 DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) == 0,
-		     "commit: %s\n", strerror(errno));
+		     "%s: commit: %s\n", what, strerror(errno));
 	drmModeAtomicFree(req);
 
 	igt_assert_fd(s->fence);
 	pfd.fd = s->fence;
 	igt_assert_f(poll(&pfd, 1, 10000) == 1,
-		     "the writeback job did not complete in 10 s\n");
+		     "%s: the writeback job did not complete in 10 s\n", what);
 	close(s->fence);
+}
+
+/*
+ * Show the OVL_SIZE overlay with the given properties and wait for the
+ * frame to be written back.
+ */
+static void commit_and_capture(struct dut *d, struct scene *s,
+			       uint64_t blend, uint16_t alpha, uint64_t zpos,
+			       uint64_t primary_zpos)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t o = s->overlay, t = DRM_MODE_OBJECT_PLANE;
+
+	add_overlay(req, d, s, OVL_SIZE, OVL_SIZE, OVL_SIZE, OVL_SIZE);
+	dut_add(req, d, o, t, "pixel blend mode", blend);
+	dut_add(req, d, o, t, "alpha", alpha);
+	dut_add(req, d, o, t, "zpos", zpos);
+	dut_add(req, d, d->plane_id, t, "zpos", primary_zpos);
+	capture(req, d, s, "overlay");
 }
 
 static uint32_t out_pixel(struct dut *d, struct scene *s, int x, int y)
@@ -448,6 +469,13 @@ static void create_quadrants(struct dut *d, struct buffer *b, uint32_t w,
 				q[(y >= h / 2) * 2 + (x >= w / 2)];
 }
 
+/* The rotation property's bit @name: its entries are bit numbers. */
+static uint64_t rotation_bit(struct dut *d, struct scene *s, const char *name)
+{
+	return 1ull << enum_value(d->fd, s->overlay, DRM_MODE_OBJECT_PLANE,
+				  "rotation", name);
+}
+
 static void test_rotation(struct dut *d)
 {
 	enum { TL, TR, BL, BR };
@@ -480,55 +508,22 @@ static void test_rotation(struct dut *d)
 	create_quadrants(d, &s.ovl, w, h, colour);
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
-		/*
-		 * A bitmask property: its entries are bit numbers, and a
-		 * value has exactly one rotate-* bit.
-		 */
-		uint64_t rot = 1ull << enum_value(d->fd, s.overlay,
-						  DRM_MODE_OBJECT_PLANE,
-						  "rotation", cases[i].name);
+		uint64_t rot = rotation_bit(d, &s, cases[i].name);
 
+		/* A value has exactly one rotate-* bit. */
 		if (!strncmp(cases[i].name, "reflect", 7))
-			rot |= 1ull << enum_value(d->fd, s.overlay,
-						  DRM_MODE_OBJECT_PLANE,
-						  "rotation", "rotate-0");
+			rot |= rotation_bit(d, &s, "rotate-0");
 		bool turned = strstr(cases[i].name, "90") ||
 			      strstr(cases[i].name, "270");
 		uint32_t dw = turned ? h : w, dh = turned ? w : h;
 		uint32_t o = s.overlay, t = DRM_MODE_OBJECT_PLANE;
-		struct pollfd pfd = { .events = POLLIN };
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 
-		memset(s.out.map, 0, s.out.size);
-		s.fence = -1;
-		dut_add(req, d, o, t, "FB_ID", s.ovl.fb_id);
-		dut_add(req, d, o, t, "CRTC_ID", d->crtc_id);
-		dut_add(req, d, o, t, "SRC_X", 0);
-		dut_add(req, d, o, t, "SRC_Y", 0);
-		dut_add(req, d, o, t, "SRC_W", (uint64_t)w << 16);
-		dut_add(req, d, o, t, "SRC_H", (uint64_t)h << 16);
-		dut_add(req, d, o, t, "CRTC_X", OVL_X);
-		dut_add(req, d, o, t, "CRTC_Y", OVL_Y);
-		dut_add(req, d, o, t, "CRTC_W", dw);
-		dut_add(req, d, o, t, "CRTC_H", dh);
+		add_overlay(req, d, &s, w, h, dw, dh);
 		dut_add(req, d, o, t, "rotation", rot);
 		dut_add(req, d, o, t, "zpos", 1);
 		dut_add(req, d, d->plane_id, t, "zpos", 0);
-		dut_add(req, d, s.wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
-			d->crtc_id);
-		dut_add(req, d, s.wb, DRM_MODE_OBJECT_CONNECTOR,
-			"WRITEBACK_FB_ID", s.out.fb_id);
-		dut_add(req, d, s.wb, DRM_MODE_OBJECT_CONNECTOR,
-			"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&s.fence);
-		igt_assert_f(drmModeAtomicCommit(d->fd, req,
-						 DRM_MODE_ATOMIC_ALLOW_MODESET,
-						 NULL) == 0,
-			     "%s: commit: %s\n", cases[i].name, strerror(errno));
-		drmModeAtomicFree(req);
-		pfd.fd = s.fence;
-		igt_assert_f(poll(&pfd, 1, 10000) == 1,
-			     "the writeback job did not complete in 10 s\n");
-		close(s.fence);
+		capture(req, d, &s, cases[i].name);
 
 		for (int q = 0; q < 4; q++) {
 			int x = OVL_X + (q & 1 ? 3 * dw / 4 : dw / 4);
@@ -547,9 +542,7 @@ static void test_rotation(struct dut *d)
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 
 		dut_add(req, d, s.overlay, DRM_MODE_OBJECT_PLANE, "rotation",
-			1ull << enum_value(d->fd, s.overlay,
-					   DRM_MODE_OBJECT_PLANE, "rotation",
-					   "rotate-0"));
+			rotation_bit(d, &s, "rotate-0"));
 		igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL), 0);
 		drmModeAtomicFree(req);
 	}
