@@ -5,6 +5,10 @@
 #   make KDIR=DIR        build against another kernel tree, e.g.
 #                        KDIR=/lib/modules/$(uname -r)/build
 #   make W=1 C=1         the same with extra warnings and sparse
+#   make install         install mkms.ko into KDIR's kernel's modules, depmod
+#   make dkms-install    install through DKMS for the running kernel
+#   make intree KSRC=DIR copy mkms into the kernel source DIR as
+#                        drivers/gpu/drm/mkms (CONFIG_DRM_MKMS)
 #   make check           build everything, boot the debug guest, run the tests
 #   make demo            boot the guest and show mkms surviving an unbind
 #   make clean
@@ -17,12 +21,22 @@ else
 kdir = $(KDIR)
 endif
 
-.PHONY: all modules tests check demo clean help
+.PHONY: all modules install dkms-install intree tests check demo clean help
 
 all: modules
 
 modules:
 	@kdir="$(kdir)" && $(MAKE) -C "$$kdir" M=$(CURDIR) modules
+
+install: modules
+	@kdir="$(kdir)" && $(MAKE) -C "$$kdir" M=$(CURDIR) modules_install
+
+dkms-install:
+	scripts/dkms.sh install
+
+intree:
+	@[ -n "$(KSRC)" ] || { echo "usage: make intree KSRC=<kernel source>" >&2; exit 2; }
+	scripts/intree.sh "$(KSRC)"
 
 tests:
 	$(MAKE) -C igt-tests
@@ -41,4 +55,4 @@ clean:
 	rm -rf out
 
 help:
-	@sed -n '3,11s/^# \{0,1\}//p' Makefile
+	@sed -n '3,15s/^# \{0,1\}//p' Makefile
