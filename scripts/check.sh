@@ -37,7 +37,7 @@ share=$out/guest
 kver=${KVER:-6.12}
 
 apt_install qemu-system-x86 debootstrap sparse coccinelle gcc make perl \
-	python3 libdrm-dev libkmod-dev pkg-config kmod e2fsprogs
+	python3 libdrm-dev libkmod-dev pkg-config kmod e2fsprogs dkms
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
 image=$("$top/scripts/rootfs.sh" build)
@@ -97,6 +97,21 @@ else
 	cat "$out/checkpatch.log" >&2
 	host_step fail build checkpatch-strict
 fi
+
+# The same sources built the two other ways users build them: inside a
+# kernel tree through drm-driver/Kconfig, and by DKMS (build only).
+for how in intree dkms; do
+	log "building mkms $how (scripts/tests/test_packaging.sh)"
+	work=$(mktemp -d "$out/.packaging-$how.XXXXXX")
+	if "$top/scripts/tests/test_packaging.sh" "$how" "$kdir" "$work/w" \
+		>"$out/packaging-$how.log" 2>&1; then
+		host_step pass build "$how"
+		rm -rf "$work"
+	else
+		tail -n 30 "$out/packaging-$how.log" >&2
+		host_step fail build "$how"
+	fi
+done
 
 log "building the tests and the guest's share"
 prepare_share "$share" "$kdir" >"$out/tests-build.log" 2>&1 ||
