@@ -276,6 +276,25 @@ void dut_set_mode(struct dut *d)
 	d->front = 0;
 }
 
+/* The first plane of @type (DRM_PLANE_TYPE_*), or 0. */
+uint32_t dut_plane_of_type(struct dut *d, uint64_t type)
+{
+	drmModePlaneRes *planes = drmModeGetPlaneResources(d->fd);
+	uint32_t found = 0;
+
+	igt_assert(planes);
+	for (uint32_t i = 0; i < planes->count_planes && !found; i++) {
+		uint32_t id = planes->planes[i];
+		uint32_t prop = dut_prop_id(d->fd, id, DRM_MODE_OBJECT_PLANE,
+					    "type");
+
+		if (dut_prop_value(d->fd, id, DRM_MODE_OBJECT_PLANE, prop) == type)
+			found = id;
+	}
+	drmModeFreePlaneResources(planes);
+	return found;
+}
+
 /* The writeback connector that can take @d's CRTC, after exposing them. */
 uint32_t dut_find_writeback(struct dut *d)
 {
@@ -308,6 +327,35 @@ uint32_t dut_find_writeback(struct dut *d)
 	drmModeFreeResources(res);
 	igt_require_f(id, "no writeback connector for the CRTC\n");
 	return id;
+}
+
+/*
+ * Commit @req (which frees it) with a writeback job of @d's CRTC into @out
+ * on connector @wb, and wait for the job's out-fence: the frame is in @out
+ * when this returns. @what names the commit in a failure.
+ */
+void dut_writeback(struct dut *d, drmModeAtomicReq *req, uint32_t wb,
+		   struct buffer *out, const char *what)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	int32_t fence = -1;
+	int ret;
+
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->crtc_id);
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID",
+		out->fb_id);
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR,
+		"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&fence);
+	ret = drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
+				  NULL);
+	drmModeAtomicFree(req);
+	igt_assert_f(ret == 0, "%s: commit: %s\n", what, strerror(errno));
+
+	igt_assert_fd(fence);
+	pfd.fd = fence;
+	igt_assert_f(poll(&pfd, 1, 10000) == 1,
+		     "%s: the writeback job did not complete in 10 s\n", what);
+	close(fence);
 }
 
 /* Flip to the back buffer; 0 or -errno. */

@@ -68,7 +68,10 @@ void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 	     uint32_t type, const char *name, uint64_t value);
 void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color);
 void dut_set_mode(struct dut *d);
+uint32_t dut_plane_of_type(struct dut *d, uint64_t type);
 uint32_t dut_find_writeback(struct dut *d);
+void dut_writeback(struct dut *d, drmModeAtomicReq *req, uint32_t wb,
+		   struct buffer *out, const char *what);
 int dut_flip(struct dut *d, uint32_t flags);
 bool dut_wait_event(struct dut *d, int ms);
 

@@ -57,26 +57,7 @@ static struct dut data = DUT_INIT;
 struct scene {
 	uint32_t overlay, wb;
 	struct buffer ovl, out;
-	int32_t fence;
 };
-
-static uint32_t plane_of_type(struct dut *d, uint64_t type)
-{
-	drmModePlaneRes *planes = drmModeGetPlaneResources(d->fd);
-	uint32_t found = 0;
-
-	igt_assert(planes);
-	for (uint32_t i = 0; i < planes->count_planes && !found; i++) {
-		uint32_t id = planes->planes[i];
-		uint32_t prop = dut_prop_id(d->fd, id, DRM_MODE_OBJECT_PLANE,
-					    "type");
-
-		if (dut_prop_value(d->fd, id, DRM_MODE_OBJECT_PLANE, prop) == type)
-			found = id;
-	}
-	drmModeFreePlaneResources(planes);
-	return found;
-}
 
 static bool has_prop(int fd, uint32_t obj, uint32_t type, const char *name)
 {
@@ -214,7 +195,7 @@ static void free_fb(struct dut *d, struct buffer *b)
 
 static void scene_init(struct dut *d, struct scene *s)
 {
-	s->overlay = plane_of_type(d, DRM_PLANE_TYPE_OVERLAY);
+	s->overlay = dut_plane_of_type(d, DRM_PLANE_TYPE_OVERLAY);
 	igt_require_f(s->overlay, "no overlay plane\n");
 	s->wb = dut_find_writeback(d);
 	create_fb(d, &s->ovl, OVL_SIZE, OVL_SIZE, &argb8888, OVL_PIXEL);
@@ -256,32 +237,12 @@ static void add_overlay(drmModeAtomicReq *req, struct dut *d,
 	dut_add(req, d, o, t, "CRTC_H", dh);
 }
 
-/*
- * Commit @req (which frees it) with a writeback job on @d's CRTC, and
- * wait for the frame to be written back. @what names the commit.
- */
+/* Commit @req (which frees it) and wait for the frame in s->out. */
 static void capture(drmModeAtomicReq *req, struct dut *d, struct scene *s,
 		    const char *what)
 {
-	struct pollfd pfd = { .events = POLLIN };
-
 	memset(s->out.map, 0, s->out.size);
-	s->fence = -1;
-	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->crtc_id);
-	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID",
-		s->out.fb_id);
-	dut_add(req, d, s->wb, DRM_MODE_OBJECT_CONNECTOR,
-		"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&s->fence);
-	igt_assert_f(drmModeAtomicCommit(d->fd, req,
-					 DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) == 0,
-		     "%s: commit: %s\n", what, strerror(errno));
-	drmModeAtomicFree(req);
-
-	igt_assert_fd(s->fence);
-	pfd.fd = s->fence;
-	igt_assert_f(poll(&pfd, 1, 10000) == 1,
-		     "%s: the writeback job did not complete in 10 s\n", what);
-	close(s->fence);
+	dut_writeback(d, req, s->wb, &s->out, what);
 }
 
 /*
