@@ -10,7 +10,8 @@
 #   make intree KSRC=DIR copy mkms into the kernel source DIR as
 #                        drivers/gpu/drm/mkms (CONFIG_DRM_MKMS)
 #   make check           build everything, boot the debug guest, run the tests
-#   make demo            boot the guest and show mkms surviving an unbind
+#   make demo            boot the guest, capture three planes through
+#                        writeback (demo/output.png), unbind mkms under an fd
 #   make clean
 
 KVER ?= 6.12
@@ -55,4 +56,4 @@ clean:
 	rm -rf out
 
 help:
-	@sed -n '3,15s/^# \{0,1\}//p' Makefile
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
