@@ -125,6 +125,7 @@ static const struct drm_driver mkms_driver = {
 	.driver_features	= DRIVER_MODESET | DRIVER_ATOMIC | DRIVER_GEM |
 				  DRIVER_RENDER,
 	.fops			= &mkms_fops,
+	.debugfs_init		= mkms_fault_debugfs_init,
 	DRM_GEM_SHMEM_DRIVER_OPS,
 	.name			= MKMS_DRIVER_NAME,
 	.desc			= "Virtual KMS on managed lifetimes",
@@ -171,8 +172,6 @@ static int mkms_probe(struct platform_device *pdev)
 	ret = mkms_fault_probe(dev, 4) ?: mkms_modeset_init(mkms);
 	if (ret)
 		return ret;
-
-	mkms_fault_debugfs_init(mkms);
 
 	ret = mkms_fault_probe(dev, 5) ?: drm_dev_register(drm, 0);
 	if (ret)

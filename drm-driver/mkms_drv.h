@@ -32,6 +32,8 @@
 
 #include "mkms_shared.h"
 
+struct drm_minor;
+
 #define MKMS_MAX_DEVICES	32
 
 #define MKMS_MIN_SIZE		32
@@ -287,7 +289,7 @@ struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 /* mkms_fault.c */
 int mkms_fault_probe(struct device *dev, unsigned int step);
 void mkms_fault_stall(struct mkms_device *mkms, enum mkms_stall_point point);
-void mkms_fault_debugfs_init(struct mkms_device *mkms);
+void mkms_fault_debugfs_init(struct drm_minor *minor);
 
 /* mkms_output.c */
 int mkms_output_init(struct mkms_device *mkms, unsigned int index);

@@ -26,6 +26,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
 #include "mkms_drv.h"
@@ -205,14 +206,17 @@ DEFINE_SHOW_STORE_ATTRIBUTE(mkms_vblank_stop);
 
 /**
  * mkms_fault_debugfs_init - create the fault injection files
- * @mkms: the device
+ * @minor: the device's primary minor
  *
- * Called at probe. The DRM core removes the files with the device's
- * debugfs directory when the device is unplugged.
+ * The drm_driver.debugfs_init hook, called when drm_dev_register()
+ * registers the minor (the minor's directory is the one every kernel
+ * mkms supports has). The DRM core removes the files with that directory
+ * when the device is unplugged.
  */
-void mkms_fault_debugfs_init(struct mkms_device *mkms)
+void mkms_fault_debugfs_init(struct drm_minor *minor)
 {
-	struct dentry *root = mkms->drm.debugfs_root;
+	struct mkms_device *mkms = to_mkms_device(minor->dev);
+	struct dentry *root = minor->debugfs_root;
 
 	debugfs_create_file(MKMS_DEBUGFS_STALL_POINT, 0600, root, mkms,
 			    &mkms_stall_point_fops);
