@@ -24,7 +24,6 @@
 
 #include <linux/crc32.h>
 #include <linux/minmax.h>
-#include <linux/unaligned.h>
 
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>

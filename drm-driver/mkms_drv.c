@@ -129,7 +129,7 @@ static const struct drm_driver mkms_driver = {
 	DRM_GEM_SHMEM_DRIVER_OPS,
 	.name			= MKMS_DRIVER_NAME,
 	.desc			= "Virtual KMS on managed lifetimes",
-	.date			= "20261121",
+	MKMS_DRM_DRIVER_DATE
 	.major			= 1,
 	.minor			= 0,
 };
@@ -211,7 +211,7 @@ static void mkms_shutdown(struct platform_device *pdev)
 
 static struct platform_driver mkms_platform_driver = {
 	.probe		= mkms_probe,
-	.remove		= mkms_remove,
+	.MKMS_PLATFORM_REMOVE = mkms_remove,
 	.shutdown	= mkms_shutdown,
 	.driver		= {
 		.name	= MKMS_DRIVER_NAME,

@@ -30,10 +30,12 @@
 #include <drm/drm_rect.h>
 #include <drm/drm_writeback.h>
 
+#include "mkms_compat.h"
 #include "mkms_shared.h"
 
 struct drm_minor;
 
+#define MKMS_DRIVER_DATE	"20261121"
 #define MKMS_MAX_DEVICES	32
 
 #define MKMS_MIN_SIZE		32

@@ -261,8 +261,8 @@ int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes)
 		pipe->mkms = mkms;
 		pipe->index = i;
 		spin_lock_init(&pipe->lock);
-		hrtimer_init(&pipe->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-		pipe->timer.function = mkms_hw_vblank_timer;
+		hrtimer_setup(&pipe->timer, mkms_hw_vblank_timer,
+			      CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 		mutex_init(&pipe->compose_lock);
 		INIT_WORK(&pipe->compose_work, mkms_hw_compose_work);
 	}

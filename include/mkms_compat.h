@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What differs between the kernels mkms builds on: Debian's Linux 6.1 and
+ * 6.12 and sid's 7.2. Kept in this one header so that drm-driver/ has no
+ * version checks in its logic. The driver is written against the newer
+ * interface wherever a shim can give it to older kernels; each shim names
+ * the release that made the change and is checked against the real headers
+ * of all three by make check (host build w1-sparse-<version>).
+ *
+ * Kernel-only: the tests include mkms_shared.h, never this.
+ */
+
+#ifndef MKMS_COMPAT_H
+#define MKMS_COMPAT_H
+
+#include <linux/hrtimer.h>
+#include <linux/seq_file.h>
+#include <linux/version.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_writeback.h>
+
+/* 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * 7.x renamed struct drm_atomic_state to struct drm_atomic_commit. The
+ * driver keeps the old name and 7.x gets a #define, which is safe there
+ * as no 7.x identifier is spelled drm_atomic_state. The other way round
+ * would not be: on 6.x "#define drm_atomic_commit drm_atomic_state" also
+ * renames the function drm_atomic_commit().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#define drm_atomic_state drm_atomic_commit
+#endif
+
+/* 6.13 added hrtimer_setup(), which sets the callback; 7.x has no other. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void
+hrtimer_setup(struct hrtimer *timer,
+	      enum hrtimer_restart (*function)(struct hrtimer *),
+	      clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+/*
+ * 6.11 made platform_driver.remove return void. Before, the void variant
+ * was .remove_new (6.3, and in Debian's 6.1 through the stable series).
+ * Use as ".MKMS_PLATFORM_REMOVE = fn".
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define MKMS_PLATFORM_REMOVE remove
+#else
+#define MKMS_PLATFORM_REMOVE remove_new
+#endif
+
+/*
+ * 6.14 removed drm_driver.date; before, DRM_IOCTL_VERSION copies it and
+ * warns if it is unset. Put MKMS_DRM_DRIVER_DATE in the drm_driver
+ * initializer; the date is MKMS_DRIVER_DATE.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+#define MKMS_DRM_DRIVER_DATE	.date = MKMS_DRIVER_DATE,
+#else
+#define MKMS_DRM_DRIVER_DATE
+#endif
+
+/* DEFINE_SHOW_STORE_ATTRIBUTE() (_show for seq_file, _write) is not in 6.1. */
+#ifndef DEFINE_SHOW_STORE_ATTRIBUTE
+#define DEFINE_SHOW_STORE_ATTRIBUTE(__name)				\
+static int __name ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name ## _show, inode->i_private);	\
+}									\
+									\
+static const struct file_operations __name ## _fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= __name ## _open,				\
+	.read		= seq_read,					\
+	.write		= __name ## _write,				\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+#endif
+
+/*
+ * 6.8 renamed drm_atomic_helper_check_wb_encoder_state() to
+ * drm_atomic_helper_check_wb_connector_state() and made it take the
+ * connector and the atomic state.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+static inline int
+drm_atomic_helper_check_wb_connector_state(struct drm_connector *connector,
+					   struct drm_atomic_state *state)
+{
+	struct drm_writeback_connector *wb =
+		drm_connector_to_writeback(connector);
+
+	return drm_atomic_helper_check_wb_encoder_state(&wb->encoder,
+		drm_atomic_get_new_connector_state(state, connector));
+}
+#endif
+
+#endif /* MKMS_COMPAT_H */
