@@ -9,16 +9,24 @@ source "$(dirname "$0")/lib.sh"
 usage()
 {
 	cat <<EOT
-usage: ${0##*/} [--kver VER] [--fragment FILE] [build|dir]
+usage: ${0##*/} [--kver VER] [--fragment FILE] [build|prepare|dir]
 
-  build      fetch Debian's linux-source-VER with apt, configure it from
-             allnoconfig plus FILE, build bzImage and modules, install the
-             modules under the build directory; print the build directory
+  build      fetch Debian's linux-source-VER, configure it from allnoconfig
+             plus FILE, build bzImage and modules, install the modules
+             under the build directory; print the build directory
              (default command; a cached build is reused)
+  prepare    the same configuration, but only 'make modules_prepare': a
+             tree to build-check modules against (a full build serves too)
   dir        print the build directory a build would use, build nothing
 
-  --kver VER       kernel series (default: \$KVER or 6.12)
-  --fragment FILE  config fragment (default: scripts/kconfig/debug.config)
+  --kver VER       kernel series: 6.1 or 6.12 (default: \$KVER or 6.12) come
+                   from the suites this machine's apt already uses; any
+                   other series (7.2) is downloaded from Debian sid with a
+                   private apt state (scripts/lib.sh:sid_apt), never
+                   installed
+  --fragment FILE  config fragment (default: scripts/kconfig/debug.config);
+                   FILE-VER.config, if it exists, is merged after it with
+                   what that series needs besides
 
 The build lives in \$MKMS_CACHE/kernel/<package version>-<fragment hash>/:
   arch/x86/boot/bzImage   the kernel the guest boots
@@ -33,36 +41,67 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) kver=$2; shift ;;
 	--fragment) fragment=$2; shift ;;
-	build|dir) cmd=$1 ;;
+	build|prepare|dir) cmd=$1 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 	shift
 done
 [ -r "$fragment" ] || die "no config fragment $fragment"
+fragments=("$fragment")
+[ ! -r "${fragment%.config}-$kver.config" ] ||
+	fragments+=("${fragment%.config}-$kver.config")
+case $kver in
+6.1|6.12) origin=host ;;
+[0-9]*.[0-9]*) origin=sid ;;
+*) die "--kver $kver: want a kernel series such as 6.12" ;;
+esac
 
 pkg=linux-source-$kver
+debs=$MKMS_CACHE/deb
 # Bump when the recipe below changes in a way the fragment does not show.
 recipe=1
+
+# The version of the source package a build uses, or nothing.
+pkg_version()
+{
+	local deb
+
+	if [ "$origin" = host ]; then
+		dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || true
+	else
+		deb=$(ls "$debs/${pkg}"_*.deb 2>/dev/null | tail -n 1)
+		[ -z "$deb" ] || dpkg-deb -f "$deb" Version
+	fi
+}
 
 build_dir()
 {
 	local ver
 
-	ver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) || return 1
+	ver=$(pkg_version)
+	[ -n "$ver" ] || return 1
 	printf '%s/kernel/%s-%s\n' "$MKMS_CACHE" "${ver//\~/_}" \
-		"$( (echo "$recipe"; cat "$fragment") | sha256sum | cut -c1-12)"
+		"$( (echo "$recipe"; cat "${fragments[@]}") | sha256sum | cut -c1-12)"
 }
 
 if [ "$cmd" = dir ]; then
-	build_dir || die "$pkg is not installed: run '${0##*/} build' first"
+	build_dir || die "$pkg is not there: run '${0##*/} --kver $kver build' first"
 	exit 0
 fi
 
-apt_install "$pkg" bc bison flex libelf-dev libssl-dev cpio xz-utils kmod \
-	make gcc
-out=$(build_dir)
-if [ -e "$out/.mkms-ready" ]; then
+apt_install bc bison flex libelf-dev libssl-dev cpio xz-utils kmod make gcc
+if [ "$origin" = host ]; then
+	apt_install "$pkg"
+elif [ -z "$(pkg_version)" ]; then
+	log "downloading $pkg from Debian sid (about 160 MB; not installed)"
+	mkdir -p "$debs"
+	sid_apt update >&2
+	(cd "$debs" && sid_apt download "$pkg" >&2)
+fi
+out=$(build_dir) || die "$pkg: no source package"
+if [ -e "$out/.mkms-ready" ] ||
+   { [ "$cmd" = prepare ] && [ -e "$out/.mkms-prepared" ]; }; then
 	printf '%s\n' "$out"
 	exit 0
 fi
@@ -72,18 +111,27 @@ exec 9>"$out/.lock"
 flock 9
 
 src=$MKMS_CACHE/src/$(basename "$out" | sed 's/-[^-]*$//')
-tarball=$(ls /usr/src/"$pkg".tar.* 2>/dev/null | head -n 1)
-[ -n "$tarball" ] || die "$pkg installed but no /usr/src/$pkg.tar.*"
 if [ ! -e "$src/.mkms-ready" ]; then
-	log "unpacking $tarball (about a minute)"
 	rm -rf "$src"
 	mkdir -p "$src"
-	tar -xf "$tarball" -C "$src" --strip-components=1
+	if [ "$origin" = host ]; then
+		tarball=$(ls /usr/src/"$pkg".tar.* 2>/dev/null | head -n 1)
+		[ -n "$tarball" ] || die "$pkg installed but no /usr/src/$pkg.tar.*"
+		log "unpacking $tarball (about a minute)"
+		tar -xf "$tarball" -C "$src" --strip-components=1
+	else
+		deb=$(ls "$debs/${pkg}"_*.deb | tail -n 1)
+		log "unpacking $deb (about a minute)"
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO --wildcards "./usr/src/$pkg.tar.*" |
+			tar -xJ -C "$src" --strip-components=1
+	fi
 	touch "$src/.mkms-ready"
 fi
 
-log "configuring $pkg with ${fragment#"$MKMS_TOP"/}"
-make -s -C "$src" O="$out" KCONFIG_ALLCONFIG="$fragment" allnoconfig >&2
+log "configuring $pkg with ${fragments[*]#"$MKMS_TOP"/}"
+cat "${fragments[@]}" >"$out/mkms.config"
+make -s -C "$src" O="$out" KCONFIG_ALLCONFIG="$out/mkms.config" allnoconfig >&2
 
 # Kconfig drops what it cannot satisfy without a word: check every line.
 missing=0
@@ -100,10 +148,17 @@ while IFS= read -r line; do
 			{ log "config: wanted $opt unset"; missing=1; }
 		;;
 	esac
-done <"$fragment"
+done <"$out/mkms.config"
 [ "$missing" -eq 0 ] || die "the config fragment does not apply to $pkg"
 
 start=$(now)
+if [ "$cmd" = prepare ]; then
+	log "preparing $pkg for module builds (about a minute)"
+	make -s -C "$src" O="$out" -j"$(nproc)" modules_prepare >&2
+	touch "$out/.mkms-prepared"
+	printf '%s\n' "$out"
+	exit 0
+fi
 log "building $pkg with KASAN, lockdep, kmemleak (about 10 minutes on 2 cores)"
 make -s -C "$src" O="$out" -j"$(nproc)" bzImage modules >&2
 rm -rf "$out/modroot"

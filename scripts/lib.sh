@@ -66,6 +66,26 @@ debian_mirror()
 	printf '%s\n' "${uri%/}"
 }
 
+# sid_apt ARGS...: apt-get against Debian sid, from the archive
+# debian_mirror names, with a private state directory under MKMS_CACHE: the
+# host's package lists, status and sources never see sid. Used to download
+# packages (never to install them) that the host's suites do not have.
+sid_apt()
+{
+	local st=$MKMS_CACHE/apt-sid
+
+	mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/preferences.d"
+	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s sid main\n' \
+		"$(debian_mirror)" >"$st/sources.list"
+	apt-get -q -o Dir::State="$st" -o Dir::State::Lists="$st/lists" \
+		-o Dir::State::status=/dev/null -o Dir::Cache="$st/cache" \
+		-o Dir::Etc::SourceList="$st/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::Etc::Preferences=/dev/null \
+		-o Dir::Etc::PreferencesParts="$st/preferences.d" \
+		-o Acquire::Languages=none -o APT::Sandbox::User=root "$@"
+}
+
 # content_hash FILE...: a short hash of the given files' contents.
 content_hash()
 {
