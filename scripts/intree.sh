@@ -13,7 +13,7 @@ set -euo pipefail
 
 usage()
 {
-	echo "usage: ${0##*/} KSRC   (a kernel source tree, 6.12 or later)"
+	echo "usage: ${0##*/} KSRC   (a kernel source tree: 6.1, 6.12 or 7.2)"
 }
 
 case ${1:-} in
@@ -27,7 +27,8 @@ drm=$1/drivers/gpu/drm
 [ -f "$drm/Kconfig" ] && [ -f "$drm/Makefile" ] ||
 	{ echo "${0##*/}: $1 is not a kernel source tree" >&2; exit 1; }
 
-# hook FILE ANCHOR-REGEX LINE: add LINE after the line matching ANCHOR.
+# hook FILE ANCHOR-REGEX LINE: add LINE after the last line matching
+# ANCHOR, unless FILE has it already.
 hook()
 {
 	local file=$1 anchor=$2 line=$3
@@ -35,8 +36,9 @@ hook()
 	grep -qxF "$line" "$file" && return 0
 	grep -qE "$anchor" "$file" ||
 		{ echo "${0##*/}: no line matching '$anchor' in $file" >&2; exit 1; }
-	awk -v anchor="$anchor" -v line="$line" \
-		'{ print } $0 ~ anchor && !done { print line; done = 1 }' \
+	awk -v anchor="$anchor" -v line="$line" '
+		{ text[NR] = $0 } $0 ~ anchor { last = NR }
+		END { for (i = 1; i <= NR; i++) { print text[i]; if (i == last) print line } }' \
 		"$file" >"$file.mkms-new"
 	mv "$file.mkms-new" "$file"
 }
@@ -46,7 +48,11 @@ mkdir "$drm/mkms"
 cp "$top"/drm-driver/Kconfig "$top"/drm-driver/Kbuild \
 	"$top"/drm-driver/*.[ch] "$top"/include/*.h "$drm/mkms/"
 rm -f "$drm"/mkms/*.mod.c
-hook "$drm/Kconfig" '^source "drivers/gpu/drm/vkms/Kconfig"' \
+# Next to vkms; in 6.1, where vkms's entry is inline, after the last driver.
+kanchor='^source "drivers/gpu/drm/vkms/Kconfig"'
+grep -qE "$kanchor" "$drm/Kconfig" ||
+	kanchor='^source "drivers/gpu/drm/[^"]*/Kconfig"'
+hook "$drm/Kconfig" "$kanchor" \
 	'source "drivers/gpu/drm/mkms/Kconfig"'
 hook "$drm/Makefile" '^obj-\$\(CONFIG_DRM_VKMS\)' \
 	'obj-$(CONFIG_DRM_MKMS)	+= mkms/'
