@@ -10,6 +10,9 @@
 #   make intree KSRC=DIR copy mkms into the kernel source DIR as
 #                        drivers/gpu/drm/mkms (CONFIG_DRM_MKMS)
 #   make check           build everything, boot the debug guest, run the tests
+#                        (KVER=6.1|6.12|7.2 picks the kernel, default 6.12)
+#   make check-all       make check on each of the three, evidence in
+#                        out/check-<version>/
 #   make demo            boot the guest, capture three planes through
 #                        writeback (demo/output.png), unbind mkms under an fd
 #   make clean
@@ -22,7 +25,7 @@ else
 kdir = $(KDIR)
 endif
 
-.PHONY: all modules install dkms-install intree tests check demo clean help
+.PHONY: all modules install dkms-install intree tests check check-all demo clean help
 
 all: modules
 
@@ -45,6 +48,13 @@ tests:
 check:
 	scripts/check.sh
 
+check-all:
+	@rc=0; for v in 6.12 6.1 7.2; do \
+		echo "== make check KVER=$$v"; \
+		KVER=$$v scripts/check.sh || rc=1; \
+		rm -rf out/check-$$v; cp -a out/check out/check-$$v; \
+	done; exit $$rc
+
 demo:
 	scripts/demo.sh
 
@@ -56,4 +66,4 @@ clean:
 	rm -rf out
 
 help:
-	@sed -n '3,16s/^# \{0,1\}//p' Makefile
+	@sed -n '3,19s/^# \{0,1\}//p' Makefile
