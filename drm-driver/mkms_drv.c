@@ -256,7 +256,7 @@ static int __init mkms_init(void)
 		return -EINVAL;
 	}
 
-	mkms_release_wq = alloc_workqueue("mkms_release", 0, 0);
+	mkms_release_wq = alloc_workqueue("mkms_release", WQ_UNBOUND, 0);
 	if (!mkms_release_wq)
 		return -ENOMEM;
 
