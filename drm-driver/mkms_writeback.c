@@ -103,7 +103,7 @@ static int mkms_wb_prepare_job(struct drm_writeback_connector *wb,
 	if (!job->fb)
 		return 0;
 
-	mjob = kzalloc(sizeof(*mjob), GFP_KERNEL);
+	mjob = kzalloc_obj(*mjob, GFP_KERNEL);
 	if (!mjob)
 		return -ENOMEM;
 

@@ -15,6 +15,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 
 #include <drm/drm_atomic.h>
@@ -37,6 +38,15 @@
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
 #define drm_atomic_state drm_atomic_commit
+#endif
+
+/*
+ * 7.x added kzalloc_obj() (typed, GFP_KERNEL if no flags are given), which
+ * its checkpatch prefers to kzalloc(sizeof(...)). Pass the flags: before
+ * 7.x they are not optional.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P, GFP)	kzalloc(sizeof(P), GFP)
 #endif
 
 /* 6.13 added hrtimer_setup(), which sets the callback; 7.x has no other. */
