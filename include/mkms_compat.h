@@ -20,6 +20,8 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_plane.h>
 #include <drm/drm_writeback.h>
 
 /* 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>. */
@@ -81,6 +83,25 @@ hrtimer_setup(struct hrtimer *timer,
 #define MKMS_DRM_DRIVER_DATE	.date = MKMS_DRIVER_DATE,
 #else
 #define MKMS_DRM_DRIVER_DATE
+#endif
+
+/*
+ * 6.2 made drm_gem_fb_create() refuse a format and modifier that no plane
+ * supports ("drm/gem: Check for valid formats"); 6.1's takes any modifier,
+ * and its ADDFB2 does not check either. Give 6.1 the check.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+static inline struct drm_framebuffer *
+mkms_compat_gem_fb_create(struct drm_device *dev, struct drm_file *file,
+			  const struct drm_mode_fb_cmd2 *mode_cmd)
+{
+	if (!drm_any_plane_has_format(dev, mode_cmd->pixel_format,
+				      mode_cmd->modifier[0]))
+		return ERR_PTR(-EINVAL);
+	return drm_gem_fb_create(dev, file, mode_cmd);
+}
+
+#define drm_gem_fb_create mkms_compat_gem_fb_create
 #endif
 
 /* DEFINE_SHOW_STORE_ATTRIBUTE() (_show for seq_file, _write) is not in 6.1. */
