@@ -200,6 +200,28 @@ void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color)
 		b->map[i] = color;
 }
 
+/*
+ * Show @fb_id's @sw x @sh pixels from its origin on @plane of @d's CRTC at
+ * (@x, @y), scaled to @dw x @dh.
+ */
+void dut_add_plane(drmModeAtomicReq *req, struct dut *d, uint32_t plane,
+		   uint32_t fb_id, uint32_t sw, uint32_t sh, int32_t x,
+		   int32_t y, uint32_t dw, uint32_t dh)
+{
+	uint32_t t = DRM_MODE_OBJECT_PLANE;
+
+	dut_add(req, d, plane, t, "FB_ID", fb_id);
+	dut_add(req, d, plane, t, "CRTC_ID", d->crtc_id);
+	dut_add(req, d, plane, t, "SRC_X", 0);
+	dut_add(req, d, plane, t, "SRC_Y", 0);
+	dut_add(req, d, plane, t, "SRC_W", (uint64_t)sw << 16);
+	dut_add(req, d, plane, t, "SRC_H", (uint64_t)sh << 16);
+	dut_add(req, d, plane, t, "CRTC_X", x);
+	dut_add(req, d, plane, t, "CRTC_Y", y);
+	dut_add(req, d, plane, t, "CRTC_W", dw);
+	dut_add(req, d, plane, t, "CRTC_H", dh);
+}
+
 /* Light the first connected connector with its preferred mode. */
 void dut_set_mode(struct dut *d)
 {
@@ -254,20 +276,9 @@ void dut_set_mode(struct dut *d)
 	dut_add(req, d, d->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", 1);
 	dut_add(req, d, d->connector_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
 	    d->crtc_id);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "FB_ID", d->buf[0].fb_id);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID", d->crtc_id);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_X", 0);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_Y", 0);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_W",
-	    (uint64_t)d->mode.hdisplay << 16);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "SRC_H",
-	    (uint64_t)d->mode.vdisplay << 16);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_X", 0);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_Y", 0);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_W",
-	    d->mode.hdisplay);
-	dut_add(req, d, d->plane_id, DRM_MODE_OBJECT_PLANE, "CRTC_H",
-	    d->mode.vdisplay);
+	dut_add_plane(req, d, d->plane_id, d->buf[0].fb_id, d->mode.hdisplay,
+		      d->mode.vdisplay, 0, 0, d->mode.hdisplay,
+		      d->mode.vdisplay);
 	ret = drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
 				  NULL);
 	drmModeAtomicFree(req);

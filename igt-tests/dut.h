@@ -68,6 +68,9 @@ void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 	     uint32_t type, const char *name, uint64_t value);
 void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color);
 void dut_set_mode(struct dut *d);
+void dut_add_plane(drmModeAtomicReq *req, struct dut *d, uint32_t plane,
+		   uint32_t fb_id, uint32_t sw, uint32_t sh, int32_t x,
+		   int32_t y, uint32_t dw, uint32_t dh);
 uint32_t dut_plane_of_type(struct dut *d, uint64_t type);
 uint32_t dut_find_writeback(struct dut *d);
 void dut_writeback(struct dut *d, drmModeAtomicReq *req, uint32_t wb,

@@ -223,18 +223,8 @@ static void add_overlay(drmModeAtomicReq *req, struct dut *d,
 			struct scene *s, uint32_t sw, uint32_t sh,
 			uint32_t dw, uint32_t dh)
 {
-	uint32_t o = s->overlay, t = DRM_MODE_OBJECT_PLANE;
-
-	dut_add(req, d, o, t, "FB_ID", s->ovl.fb_id);
-	dut_add(req, d, o, t, "CRTC_ID", d->crtc_id);
-	dut_add(req, d, o, t, "SRC_X", 0);
-	dut_add(req, d, o, t, "SRC_Y", 0);
-	dut_add(req, d, o, t, "SRC_W", (uint64_t)sw << 16);
-	dut_add(req, d, o, t, "SRC_H", (uint64_t)sh << 16);
-	dut_add(req, d, o, t, "CRTC_X", OVL_X);
-	dut_add(req, d, o, t, "CRTC_Y", OVL_Y);
-	dut_add(req, d, o, t, "CRTC_W", dw);
-	dut_add(req, d, o, t, "CRTC_H", dh);
+	dut_add_plane(req, d, s->overlay, s->ovl.fb_id, sw, sh, OVL_X, OVL_Y,
+		      dw, dh);
 }
 
 /* Commit @req (which frees it) and wait for the frame in s->out. */
