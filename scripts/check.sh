@@ -113,16 +113,13 @@ fi
 for v in 6.1 6.12 7.2; do
 	[ "$v" != "$kver" ] || continue
 	log "building mkms.ko against Linux $v with W=1 C=1"
+	# A copy of the module's sources: the DKMS source tree has just those.
 	work=$(mktemp -d "$out/.build-$v.XXXXXX")
-	mkdir -p "$work/drm-driver" "$work/include"
-	cp "$top/Kbuild" "$work/"
-	cp "$top"/drm-driver/Kbuild "$top"/drm-driver/*.[ch] "$work/drm-driver/"
-	rm -f "$work"/drm-driver/*.mod.c
-	cp "$top"/include/*.h "$work/include/"
+	src=$("$top/scripts/dkms.sh" stage "$work")
 	if vdir=$("$top/scripts/kernel.sh" --kver "$v" prepare 2>"$out/build-$v.log") &&
-	   make -C "$vdir" M="$work" W=1 C=1 KBUILD_MODPOST_WARN=1 modules \
+	   make -C "$vdir" M="$src" W=1 C=1 KBUILD_MODPOST_WARN=1 modules \
 		>>"$out/build-$v.log" 2>&1 &&
-	   [ -e "$work/drm-driver/mkms.ko" ] &&
+	   [ -e "$src/drm-driver/mkms.ko" ] &&
 	   ! grep -E 'warning:|error:' "$out/build-$v.log"; then
 		host_step pass build "w1-sparse-$v"
 		rm -rf "$work"
