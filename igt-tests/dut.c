@@ -178,24 +178,38 @@ void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 					    value) >= 0);
 }
 
-void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color)
+/* A mapped @w x @h dumb buffer of @bpp bits per pixel, as a @fourcc fb. */
+void dut_create_fb(struct dut *d, struct buffer *b, uint32_t w, uint32_t h,
+		   uint32_t fourcc, uint32_t bpp)
 {
 	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
 	uint64_t offset;
 
-	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, d->mode.hdisplay,
-					      d->mode.vdisplay, 32, 0,
-					      &b->handle, &b->pitch,
-					      &b->size), 0);
+	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h, bpp, 0, &b->handle,
+					      &b->pitch, &b->size), 0);
 	handles[0] = b->handle;
 	pitches[0] = b->pitch;
-	igt_assert_eq(drmModeAddFB2(d->fd, d->mode.hdisplay, d->mode.vdisplay,
-				    DRM_FORMAT_XRGB8888, handles, pitches,
-				    offsets, &b->fb_id, 0), 0);
+	igt_assert_f(drmModeAddFB2(d->fd, w, h, fourcc, handles, pitches,
+				   offsets, &b->fb_id, 0) == 0,
+		     "AddFB2 %.4s %ux%u: %s\n", (const char *)&fourcc, w, h,
+		     strerror(errno));
 	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
 	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      d->fd, offset);
 	igt_assert(b->map != MAP_FAILED);
+}
+
+void dut_free_fb(struct dut *d, struct buffer *b)
+{
+	munmap(b->map, b->size);
+	drmModeRmFB(d->fd, b->fb_id);
+	drmModeDestroyDumbBuffer(d->fd, b->handle);
+}
+
+void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color)
+{
+	dut_create_fb(d, b, d->mode.hdisplay, d->mode.vdisplay,
+		      DRM_FORMAT_XRGB8888, 32);
 	for (uint64_t i = 0; i < b->size / 4; i++)
 		b->map[i] = color;
 }

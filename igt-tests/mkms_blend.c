@@ -162,21 +162,9 @@ static uint64_t encode(const struct rgb_format *f, uint32_t argb)
 static void create_fb(struct dut *d, struct buffer *b, uint32_t w,
 		      uint32_t h, const struct rgb_format *f, uint32_t argb)
 {
-	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
-	uint64_t offset, px = encode(f, argb);
+	uint64_t px = encode(f, argb);
 
-	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h, f->cpp * 8, 0,
-					      &b->handle, &b->pitch, &b->size),
-		      0);
-	handles[0] = b->handle;
-	pitches[0] = b->pitch;
-	igt_assert_f(drmModeAddFB2(d->fd, w, h, f->fourcc, handles, pitches,
-				   offsets, &b->fb_id, 0) == 0,
-		     "AddFB2 %s: %s\n", f->name, strerror(errno));
-	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      d->fd, offset);
-	igt_assert(b->map != MAP_FAILED);
+	dut_create_fb(d, b, w, h, f->fourcc, f->cpp * 8);
 	for (uint32_t y = 0; y < h; y++) {
 		uint8_t *row = (uint8_t *)b->map + (size_t)y * b->pitch;
 
@@ -184,13 +172,6 @@ static void create_fb(struct dut *d, struct buffer *b, uint32_t w,
 			for (int i = 0; i < f->cpp; i++)
 				row[x * f->cpp + i] = px >> (8 * i);
 	}
-}
-
-static void free_fb(struct dut *d, struct buffer *b)
-{
-	munmap(b->map, b->size);
-	drmModeRmFB(d->fd, b->fb_id);
-	drmModeDestroyDumbBuffer(d->fd, b->handle);
 }
 
 static void scene_init(struct dut *d, struct scene *s)
@@ -214,8 +195,8 @@ static void scene_fini(struct dut *d, struct scene *s)
 					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL),
 		      0);
 	drmModeAtomicFree(req);
-	free_fb(d, &s->ovl);
-	free_fb(d, &s->out);
+	dut_free_fb(d, &s->ovl);
+	dut_free_fb(d, &s->out);
 }
 
 /* The overlay showing all of s->ovl's @sw x @sh at (OVL_X, OVL_Y), @dw x @dh. */
@@ -400,7 +381,7 @@ static void test_plane_formats(struct dut *d)
 				     f->name, c, have, want, got);
 		}
 		igt_debug("%s: 0x%08x\n", f->name, got);
-		free_fb(d, &s.ovl);
+		dut_free_fb(d, &s.ovl);
 		s.ovl = ovl;
 		tested++;
 	}
@@ -497,7 +478,7 @@ static void test_rotation(struct dut *d)
 		igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL), 0);
 		drmModeAtomicFree(req);
 	}
-	free_fb(d, &s.ovl);
+	dut_free_fb(d, &s.ovl);
 	s.ovl = ovl;
 	scene_fini(d, &s);
 }

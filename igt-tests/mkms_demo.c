@@ -92,29 +92,10 @@ static uint32_t cursor_pixel(uint32_t x, uint32_t y)
 static void create_fb(struct dut *d, struct buffer *b, uint32_t w, uint32_t h,
 		      uint32_t fourcc, uint32_t (*pixel)(uint32_t x, uint32_t y))
 {
-	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
-	uint64_t offset;
-
-	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h, 32, 0, &b->handle,
-					      &b->pitch, &b->size), 0);
-	handles[0] = b->handle;
-	pitches[0] = b->pitch;
-	igt_assert_eq(drmModeAddFB2(d->fd, w, h, fourcc, handles, pitches,
-				    offsets, &b->fb_id, 0), 0);
-	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      d->fd, offset);
-	igt_assert(b->map != MAP_FAILED);
+	dut_create_fb(d, b, w, h, fourcc, 32);
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++)
 			b->map[y * (b->pitch / 4) + x] = pixel(x, y);
-}
-
-static void free_fb(struct dut *d, struct buffer *b)
-{
-	munmap(b->map, b->size);
-	drmModeRmFB(d->fd, b->fb_id);
-	drmModeDestroyDumbBuffer(d->fd, b->handle);
 }
 
 static void place(drmModeAtomicReq *req, struct dut *d, uint32_t plane,
@@ -240,10 +221,10 @@ static void test_capture(struct dut *d)
 					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL),
 		      0);
 	drmModeAtomicFree(req);
-	free_fb(d, &primary);
-	free_fb(d, &panel);
-	free_fb(d, &arrow);
-	free_fb(d, &out);
+	dut_free_fb(d, &primary);
+	dut_free_fb(d, &panel);
+	dut_free_fb(d, &arrow);
+	dut_free_fb(d, &out);
 }
 
 static void test_unbind_story(struct dut *d)
