@@ -39,8 +39,8 @@ virtual report
 
 @initialize:python@
 @@
-def fact(*fields):
-	print("@@MKMS\tfact\t" + "\t".join(str(f) for f in fields), flush=True)
+def enter_exit_fact(*fields):
+	print("@@MKMS\tfact\tenter-exit\t" + "\t".join(str(f) for f in fields), flush=True)
 
 @hook depends on report@
 identifier T =~ "^drm_.*funcs$";
@@ -55,7 +55,7 @@ p << hook.p;
 F << hook.F;
 fld << hook.fld;
 @@
-fact("entry", p[0].file, p[0].line, F, "." + fld + " hook")
+enter_exit_fact("entry", p[0].file, p[0].line, F, "." + fld + " hook")
 
 @irq depends on report@
 typedef irqreturn_t;
@@ -68,7 +68,7 @@ irqreturn_t F@p(...) {...}
 p << irq.p;
 F << irq.F;
 @@
-fact("entry", p[0].file, p[0].line, F, "interrupt handler")
+enter_exit_fact("entry", p[0].file, p[0].line, F, "interrupt handler")
 
 @deferred depends on report@
 identifier S =~ "^(INIT_WORK|INIT_DELAYED_WORK|timer_setup|hrtimer_setup)$";
@@ -83,7 +83,7 @@ p << deferred.p;
 F << deferred.F;
 S << deferred.S;
 @@
-fact("entry", p[0].file, p[0].line, F, "work item" if "WORK" in S else "timer")
+enter_exit_fact("entry", p[0].file, p[0].line, F, "work item" if "WORK" in S else "timer")
 
 @hrtimer depends on report@
 expression E;
@@ -96,7 +96,7 @@ E.function = F@p
 p << hrtimer.p;
 F << hrtimer.F;
 @@
-fact("entry", p[0].file, p[0].line, F, "timer")
+enter_exit_fact("entry", p[0].file, p[0].line, F, "timer")
 
 @debugfs depends on report@
 identifier F, m;
@@ -109,7 +109,7 @@ int F@p(struct seq_file *m, ps) {...}
 p << debugfs.p;
 F << debugfs.F;
 @@
-fact("entry", p[0].file, p[0].line, F, "debugfs file")
+enter_exit_fact("entry", p[0].file, p[0].line, F, "debugfs file")
 
 
 

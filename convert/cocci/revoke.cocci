@@ -40,14 +40,14 @@ virtual report
 @@
 import re
 
-def key(expr):
+def revoke_key(expr):
 	# "&priv->pipes[i].timer" -> "timer"; "priv->wq" -> "wq"
 	names = re.findall(r'[A-Za-z_]\w*', re.sub(r'\[[^\]]*\]', '', expr))
 	return names[-1] if names else expr
 
-def fact(*fields):
+def revoke_fact(*fields):
 	fields = [re.sub(r'\s+', '', str(f)) for f in fields]
-	print("@@MKMS\tfact\t" + "\t".join(fields), flush=True)
+	print("@@MKMS\tfact\trevoke\t" + "\t".join(fields), flush=True)
 
 @start depends on report@
 identifier S =~ "^(INIT_WORK|INIT_DELAYED_WORK|hrtimer_init|hrtimer_setup|timer_setup)$";
@@ -61,7 +61,7 @@ p << start.p;
 S << start.S;
 E << start.E;
 @@
-fact("start", p[0].file, p[0].line, S, key(E), E)
+revoke_fact("start", p[0].file, p[0].line, S, revoke_key(E), E)
 
 @start_ret depends on report@
 identifier S =~ "^(alloc_workqueue|alloc_ordered_workqueue|create_workqueue|create_singlethread_workqueue|kthread_run|kthread_create)$";
@@ -75,7 +75,7 @@ p << start_ret.p;
 S << start_ret.S;
 E << start_ret.E;
 @@
-fact("start", p[0].file, p[0].line, S, key(E), E)
+revoke_fact("start", p[0].file, p[0].line, S, revoke_key(E), E)
 
 @stop depends on report@
 identifier S =~ "^(cancel_work|cancel_work_sync|flush_work|disable_work|disable_work_sync|cancel_delayed_work|cancel_delayed_work_sync|flush_delayed_work|disable_delayed_work|disable_delayed_work_sync|hrtimer_cancel|hrtimer_try_to_cancel|del_timer|del_timer_sync|timer_delete|timer_delete_sync|timer_shutdown|timer_shutdown_sync|destroy_workqueue|drain_workqueue|kthread_stop|kthread_stop_put)$";
@@ -89,7 +89,7 @@ p << stop.p;
 S << stop.S;
 E << stop.E;
 @@
-fact("stop", p[0].file, p[0].line, S, key(E), E)
+revoke_fact("stop", p[0].file, p[0].line, S, revoke_key(E), E)
 
 // Work queued on a workqueue of the driver is revoked by destroying or
 // draining that workqueue.
@@ -111,7 +111,7 @@ Q << queue.Q;
 W << queue.W;
 @@
 if not S.endswith('_on'):
-	fact("queue", p[0].file, p[0].line, S, key(W), key(Q))
+	revoke_fact("queue", p[0].file, p[0].line, S, revoke_key(W), revoke_key(Q))
 
 @action depends on report exists@
 identifier A =~ "^devm_";

@@ -45,14 +45,14 @@ virtual report
 @@
 import re
 
-def fact(*fields):
-	print("@@MKMS\tfact\t" + "\t".join(str(f) for f in fields), flush=True)
+def shutdown_fact(*fields):
+	print("@@MKMS\tfact\tshutdown\t" + "\t".join(str(f) for f in fields), flush=True)
 
 def shutdown_name(remove):
 	name, n = re.subn(r'(remove_new|remove|disconnect)$', 'shutdown', remove)
 	return name if n else remove + '_shutdown'
 
-def mentions(expr, var):
+def shutdown_mentions(expr, var):
 	return re.search(r'\b%s\b' % re.escape(var), expr) is not None
 
 // ---- report: facts -------------------------------------------------------
@@ -70,7 +70,7 @@ K << bus.K;
 D << bus.D;
 P << bus.P;
 @@
-fact("bus", p[0].file, p[0].line, K, D, P)
+shutdown_fact("bus", p[0].file, p[0].line, K, D, P)
 
 @bus_field depends on report@
 identifier K =~ "^(platform|pci|usb|amba|host1x|spi)_driver$";
@@ -85,7 +85,7 @@ D << bus_field.D;
 fld << bus_field.fld;
 F << bus_field.F;
 @@
-fact("field", p[0].file, p[0].line, D, "shutdown" if fld == "shutdown" else "remove", F)
+shutdown_fact("field", p[0].file, p[0].line, D, "shutdown" if fld == "shutdown" else "remove", F)
 
 @master depends on report@
 identifier O, U;
@@ -97,7 +97,7 @@ struct component_master_ops O@p = { .unbind = U, };
 p << master.p;
 U << master.U;
 @@
-fact("master_unbind", p[0].file, p[0].line, U)
+shutdown_fact("master_unbind", p[0].file, p[0].line, U)
 
 
 
@@ -139,7 +139,7 @@ drm_dev_unregister(E);
 E << prm.E;
 v << prm.v;
 @@
-if not mentions(E, v):
+if not shutdown_mentions(E, v):
 	cocci.include_match(False)
 
 @padd_call depends on patch@
