@@ -40,6 +40,7 @@
 
 virtual patch
 virtual report
+virtual usb_shutdown
 
 @initialize:python@
 @@
@@ -164,7 +165,15 @@ S;
 @@
 coccinelle.S = cocci.make_ident(shutdown_name(R))
 
-@padd_fn depends on patch@
+// struct usb_driver has no .shutdown in 6.1 (6.12 has one): mkms-convert
+// passes -D usb_shutdown when the tree's <linux/usb.h> has it; without
+// it a USB driver only gets the call in .disconnect.
+@pbus_usb depends on patch@
+identifier pbus.D;
+@@
+struct usb_driver D = { ... };
+
+@padd_fn depends on patch && (usb_shutdown || !pbus_usb)@
 identifier pbus.R, prm.pdev, prm.v, prm.getter, sname.S;
 type prm.T0, prm.T;
 expression prm.E;
