@@ -26,7 +26,8 @@ usage: ${0##*/} [--kver VER] [--fragment FILE] [build|prepare|dir]
                    installed
   --fragment FILE  config fragment (default: scripts/kconfig/debug.config);
                    FILE-VER.config, if it exists, is merged after it with
-                   what that series needs besides
+                   what that series needs besides; repeat the option to
+                   merge more fragments, in order
 
 The build lives in \$MKMS_CACHE/kernel/<package version>-<fragment hash>/:
   arch/x86/boot/bzImage   the kernel the guest boots
@@ -35,22 +36,26 @@ EOT
 }
 
 kver=${KVER:-6.12}
-fragment=$MKMS_TOP/scripts/kconfig/debug.config
+given=()
 cmd=build
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) kver=$2; shift ;;
-	--fragment) fragment=$2; shift ;;
+	--fragment) given+=("$2"); shift ;;
 	build|prepare|dir) cmd=$1 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 	shift
 done
-[ -r "$fragment" ] || die "no config fragment $fragment"
-fragments=("$fragment")
-[ ! -r "${fragment%.config}-$kver.config" ] ||
-	fragments+=("${fragment%.config}-$kver.config")
+[ ${#given[@]} -gt 0 ] || given=("$MKMS_TOP/scripts/kconfig/debug.config")
+fragments=()
+for fragment in "${given[@]}"; do
+	[ -r "$fragment" ] || die "no config fragment $fragment"
+	fragments+=("$fragment")
+	[ ! -r "${fragment%.config}-$kver.config" ] ||
+		fragments+=("${fragment%.config}-$kver.config")
+done
 case $kver in
 6.1|6.12) origin=host ;;
 [0-9]*.[0-9]*) origin=sid ;;
