@@ -11,16 +11,18 @@ usage()
 {
 	cat <<EOT
 usage: ${0##*/} --kernel BZIMAGE --rootfs IMAGE --share DIR [--timeout SEC]
-       [--log FILE]
+       [--log FILE] [--vga TYPE]
 
 Boots QEMU (q35, TCG, 2 vCPUs, 3 GiB) with the serial console in FILE (default
 DIR/console.log). Lines the guest prints as "mkms-guest: ..." are echoed
 as progress. Exits 0 if the guest ran DIR/run.sh to its end and powered
 off, 1 if it crashed or was killed after SEC seconds (default 2400).
+--vga picks QEMU's display adapter (std, the default, is what bochs
+drives; cirrus is what cirrus drives).
 EOT
 }
 
-kernel= rootfs= share= timeout=2400 console=
+kernel= rootfs= share= timeout=2400 console= vga=std
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
 	--share) share=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--log) console=$2; shift ;;
+	--vga) vga=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -41,7 +44,7 @@ console=${console:-$share/console.log}
 # KASAN kernel spend 30 s per PCI device in an AML loop under TCG, and
 # without ACPI SeaBIOS's MP table offers only one CPU.
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 3G
-	-nographic -no-reboot -monitor none -serial "file:$console"
+	-nographic -vga "$vga" -no-reboot -monitor none -serial "file:$console"
 	-kernel "$kernel"
 	-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/sbin/mkms-init panic=-1 loglevel=7 hung_task_panic=0"
 	-drive "file=$rootfs,if=virtio,format=raw,snapshot=on"
