@@ -15,6 +15,8 @@
 #                        out/check-<version>/
 #   make demo            boot the guest, capture three planes through
 #                        writeback (demo/output.png), unbind mkms under an fd
+#   make bench           boot the benchmark kernel, measure mkms against
+#                        vkms: table, bench/results.json and results.png
 #   make clean
 
 KVER ?= 6.12
@@ -25,7 +27,7 @@ else
 kdir = $(KDIR)
 endif
 
-.PHONY: all modules install dkms-install intree tests check check-all demo clean help
+.PHONY: all modules install dkms-install intree tests check check-all demo bench clean help
 
 all: modules
 
@@ -58,12 +60,16 @@ check-all:
 demo:
 	scripts/demo.sh
 
+bench:
+	scripts/bench.sh
+
 clean:
 	@if [ -n "$(KDIR)" ] || kdir=$$(scripts/kernel.sh --kver $(KVER) dir 2>/dev/null) && [ -d "$$kdir" ]; then \
 		$(MAKE) -C "$${KDIR:-$$kdir}" M=$(CURDIR) clean; \
 	fi
 	$(MAKE) -C igt-tests clean
+	$(MAKE) -C bench clean
 	rm -rf out
 
 help:
-	@sed -n '3,19s/^# \{0,1\}//p' Makefile
+	@sed -n '3,21s/^# \{0,1\}//p' Makefile

@@ -67,6 +67,12 @@ else
 	cat "$out/selftest.log" >&2
 	host_step fail harness summarize-selftest
 fi
+if python3 "$top/scripts/tests/test_bench.py" >"$out/bench-selftest.log" 2>&1; then
+	host_step pass harness bench-selftest
+else
+	cat "$out/bench-selftest.log" >&2
+	host_step fail harness bench-selftest
+fi
 
 log "conversion toolkit fixtures (convert/tests)"
 if make -C "$top/convert" check >"$out/convert.log" 2>&1; then
