@@ -25,11 +25,22 @@
  * Description: Every packed RGB format the overlay lists is read right: a
  *		colour encoded in it comes back through writeback as that
  *		colour quantized to the format, to within one 8-bit step.
+ *
+ * SUBTEST: same-without-crc
+ * Description: The frame written back is the same, bit for bit, whether
+ *		the CRTC's CRC capture is on or off: a gradient primary whose
+ *		X bits are not all ones, a translucent overlay and cursor
+ *		crossing each other, then an opaque overlay over all of it,
+ *		written back as XRGB8888, ARGB8888 and XRGB2101010. (mkms's
+ *		engine sends every pixel through its blender for a CRC and
+ *		copies what an opaque plane alone shows without one.)
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -483,6 +494,183 @@ static void test_rotation(struct dut *d)
 	scene_fini(d, &s);
 }
 
+/* Each pixel of @b from its position: every bit of every byte changes. */
+static void fill_pattern(struct buffer *b, uint32_t w, uint32_t h,
+			 uint32_t seed)
+{
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			b->map[y * (b->pitch / 4) + x] =
+				(x * 0x9e3779b1u) ^ (y * 0x85ebca77u) ^ seed;
+}
+
+/* CRC capture on the CRTC: returns crc/data's fd, which keeps it on. */
+static int crc_start(struct dut *d)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	char line[64];
+	int dir, data;
+
+	dir = igt_debugfs_dir(d->fd);
+	igt_assert_fd(dir);
+	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
+		      "the driver has no CRC capture\n");
+	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
+	data = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
+	igt_assert_fd(data);
+	close(dir);
+	/* The capture runs once a first CRC is there. */
+	pfd.fd = data;
+	igt_assert_f(poll(&pfd, 1, 10000) == 1, "no CRC within 10 s\n");
+	igt_assert_lt(0, read(data, line, sizeof(line)));
+	return data;
+}
+
+/*
+ * Capture the scene @req describes into @out with CRC capture off, then
+ * on, and compare the two frames bit for bit.
+ */
+static void capture_both_ways(struct dut *d, struct scene *s,
+			      const uint32_t *planes, const uint32_t *fbs,
+			      const int (*rect)[4], int num, struct buffer *out,
+			      const char *what)
+{
+	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	struct buffer plain = { 0 };
+	int crc = -1;
+
+	for (int pass = 0; pass < 2; pass++) {
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+		for (int i = 0; i < num; i++) {
+			dut_add_plane(req, d, planes[i], fbs[i], rect[i][2],
+				      rect[i][3], rect[i][0], rect[i][1],
+				      rect[i][2], rect[i][3]);
+			dut_add(req, d, planes[i], DRM_MODE_OBJECT_PLANE, "zpos", i);
+		}
+		if (pass == 1)
+			crc = crc_start(d);
+		memset(out->map, 0, out->size);
+		dut_writeback(d, req, s->wb, out, what);
+		if (pass == 0) {
+			plain.size = out->size;
+			plain.map = malloc(out->size);
+			igt_assert(plain.map);
+			memcpy(plain.map, out->map, out->size);
+		}
+	}
+	close(crc);
+
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			uint32_t a = plain.map[y * (out->pitch / 4) + x];
+			uint32_t b = out->map[y * (out->pitch / 4) + x];
+
+			igt_assert_f(a == b,
+				     "%s: pixel (%u, %u) is 0x%08x without CRC, 0x%08x with it\n",
+				     what, x, y, a, b);
+		}
+	}
+	free(plain.map);
+}
+
+static void test_same_without_crc(struct dut *d)
+{
+	static const struct {
+		uint32_t fourcc;
+		const char *name;
+	} outs[] = {
+		{ DRM_FORMAT_XRGB8888, "XRGB8888" },
+		{ DRM_FORMAT_ARGB8888, "ARGB8888" },
+		{ DRM_FORMAT_XRGB2101010, "XRGB2101010" },
+	};
+	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	uint32_t cursor = dut_plane_of_type(d, DRM_PLANE_TYPE_CURSOR);
+	struct buffer primary, top, cur, out;
+	uint32_t planes0[3];
+	uint64_t zpos[3];
+	struct scene s;
+
+	scene_init(d, &s);
+	planes0[0] = d->plane_id;
+	planes0[1] = s.overlay;
+	planes0[2] = cursor;
+	igt_require_f(has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE, "zpos") &&
+		      has_prop(d->fd, d->plane_id, DRM_MODE_OBJECT_PLANE, "zpos") &&
+		      cursor && has_prop(d->fd, cursor, DRM_MODE_OBJECT_PLANE,
+					 "zpos"),
+		      "no cursor plane, or no zpos\n");
+
+	/* The zpos each plane had, to give them back to the next test. */
+	for (int i = 0; i < 3; i++)
+		zpos[i] = dut_prop_value(d->fd, planes0[i], DRM_MODE_OBJECT_PLANE,
+					 dut_prop_id(d->fd, planes0[i],
+						     DRM_MODE_OBJECT_PLANE,
+						     "zpos"));
+
+	/* X bits not all ones: a copy must set them as the blender does. */
+	dut_create_fb(d, &primary, w, h, DRM_FORMAT_XRGB8888, 32);
+	fill_pattern(&primary, w, h, 0x5a000000);
+	fill_pattern(&s.ovl, OVL_SIZE, OVL_SIZE, 0x31337);
+	dut_create_fb(d, &cur, OVL_SIZE, OVL_SIZE, DRM_FORMAT_ARGB8888, 32);
+	fill_pattern(&cur, OVL_SIZE, OVL_SIZE, 0xc0ffee);
+	dut_create_fb(d, &top, w, h, DRM_FORMAT_XRGB8888, 32);
+	fill_pattern(&top, w, h, 0x0f0f0f0f);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(outs); i++) {
+		uint32_t planes[] = { d->plane_id, s.overlay, cursor };
+		uint32_t fbs[] = { primary.fb_id, s.ovl.fb_id, cur.fb_id };
+		const int rect[][4] = {
+			{ 0, 0, w, h },
+			{ OVL_X, OVL_Y, OVL_SIZE, OVL_SIZE },
+			{ OVL_X + OVL_SIZE / 2, OVL_Y + OVL_SIZE / 3,
+			  OVL_SIZE, OVL_SIZE },
+		};
+		char what[64];
+
+		dut_create_fb(d, &out, w, h, outs[i].fourcc, 32);
+
+		snprintf(what, sizeof(what), "%s, three planes", outs[i].name);
+		capture_both_ways(d, &s, planes, fbs, rect, 3, &out, what);
+
+		/* The opaque overlay on top hides the rest but the cursor. */
+		{
+			uint32_t p2[] = { d->plane_id, cursor, s.overlay };
+			uint32_t f2[] = { primary.fb_id, cur.fb_id, top.fb_id };
+			const int r2[][4] = {
+				{ 0, 0, w, h }, { OVL_X, OVL_Y, OVL_SIZE, OVL_SIZE },
+				{ 0, 0, w, h },
+			};
+
+			snprintf(what, sizeof(what), "%s, opaque overlay on top",
+				 outs[i].name);
+			capture_both_ways(d, &s, p2, f2, r2, 3, &out, what);
+		}
+		dut_free_fb(d, &out);
+	}
+
+	{
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+		/* Back as dut_set_mode() left it: its buffer, zpos as found. */
+		dut_add_plane(req, d, d->plane_id, d->buf[d->front].fb_id, w, h,
+			      0, 0, w, h);
+		for (int i = 0; i < 3; i++)
+			dut_add(req, d, planes0[i], DRM_MODE_OBJECT_PLANE, "zpos",
+				zpos[i]);
+		dut_add(req, d, cursor, DRM_MODE_OBJECT_PLANE, "FB_ID", 0);
+		dut_add(req, d, cursor, DRM_MODE_OBJECT_PLANE, "CRTC_ID", 0);
+		igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+						  DRM_MODE_ATOMIC_ALLOW_MODESET,
+						  NULL), 0);
+		drmModeAtomicFree(req);
+	}
+	dut_free_fb(d, &primary);
+	dut_free_fb(d, &top);
+	dut_free_fb(d, &cur);
+	scene_fini(d, &s);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -505,6 +693,10 @@ int igt_main()
 	igt_describe("Every packed RGB format the overlay lists is read right.");
 	igt_subtest("plane-formats")
 		test_plane_formats(&data);
+
+	igt_describe("Writeback gives the same frame with CRC capture on and off.");
+	igt_subtest("same-without-crc")
+		test_same_without_crc(&data);
 
 	igt_fixture()
 		dut_close(&data);
