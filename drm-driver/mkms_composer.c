@@ -36,6 +36,10 @@ static inline u16 mkms_expand(u32 v, unsigned int bits)
 {
 	u32 max = (1 << bits) - 1;
 
+	/* The common case without a division: v * 65535 / 255 is exact. */
+	if (bits == 8)
+		return (v & 0xff) * 257;
+
 	return ((v & max) * MKMS_CHANNEL_MAX + max / 2) / max;
 }
 
@@ -331,6 +335,228 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
 }
 
 /**
+ * struct mkms_frame - what the composer works from during one frame
+ * @planes: the enabled planes with a known format, bottom first
+ * @formats: their formats
+ * @num: number of entries in @planes and @formats
+ * @width: the pipe's active width
+ * @line: the output line being composed
+ * @stage: a plane's part of the line, before it is blended
+ * @wb: the writeback destination, or NULL
+ * @wb_format: its format
+ * @direct: the writeback destination may be written from the planes
+ *	without the blender in between: no CRC is wanted
+ */
+struct mkms_frame {
+	const struct mkms_hw_plane_regs *planes[MKMS_PLANES_PER_PIPE];
+	const struct mkms_rgb_format *formats[MKMS_PLANES_PER_PIPE];
+	unsigned int num;
+	unsigned int width;
+	struct mkms_pixel *line;
+	struct mkms_pixel *stage;
+	const struct mkms_hw_wb_regs *wb;
+	const struct mkms_rgb_format *wb_format;
+	bool direct;
+};
+
+/* The columns [@x1, @x2) of line @y that plane @p covers; false if none. */
+static bool mkms_plane_span(const struct mkms_hw_plane_regs *p,
+			    unsigned int width, unsigned int y,
+			    unsigned int *x1, unsigned int *x2)
+{
+	if (y < p->dst.y1 || y >= p->dst.y2)
+		return false;
+	*x1 = min_t(unsigned int, max(p->dst.x1, 0), width);
+	*x2 = min_t(unsigned int, max(p->dst.x2, 0), width);
+	return *x1 < *x2;
+}
+
+/*
+ * Whether plane @p hides what is under it: each of its pixels blends to
+ * itself, whatever its alpha bits say (see mkms_premultiply()).
+ */
+static bool mkms_plane_opaque(const struct mkms_hw_plane_regs *p,
+			      const struct mkms_rgb_format *f)
+{
+	return p->alpha == MKMS_CHANNEL_MAX &&
+	       (!f->bits[3] || p->blend == DRM_MODE_BLEND_PIXEL_NONE);
+}
+
+/*
+ * The bottom plane that counts on line @y: the topmost opaque plane that
+ * covers the whole line, as nothing below it shows; -1 if there is none
+ * and the line starts from the background.
+ */
+static int mkms_line_base(const struct mkms_frame *fr, unsigned int y)
+{
+	unsigned int x1, x2;
+	int i;
+
+	for (i = fr->num - 1; i >= 0; i--)
+		if (mkms_plane_span(fr->planes[i], fr->width, y, &x1, &x2) &&
+		    x1 == 0 && x2 == fr->width &&
+		    mkms_plane_opaque(fr->planes[i], fr->formats[i]))
+			return i;
+	return -1;
+}
+
+/*
+ * Blend columns [@x1, @x2) of line @y into fr->line: plane @base's pixels
+ * as they are (it is opaque), or the background if @base is -1, then
+ * every plane above it, bottom to top.
+ */
+static void mkms_blend_span(const struct mkms_frame *fr, unsigned int y,
+			    int base, unsigned int x1, unsigned int x2)
+{
+	const struct mkms_pixel background = { .a = MKMS_CHANNEL_MAX };
+	unsigned int i, x, px1, px2;
+
+	if (base >= 0) {
+		const struct mkms_hw_plane_regs *p = fr->planes[base];
+
+		mkms_read_plane(p, fr->formats[base], x1, x2, y, fr->line + x1);
+	} else {
+		for (x = x1; x < x2; x++)
+			fr->line[x] = background;
+	}
+
+	for (i = base + 1; i < fr->num; i++) {
+		const struct mkms_hw_plane_regs *p = fr->planes[i];
+
+		if (!mkms_plane_span(p, fr->width, y, &px1, &px2))
+			continue;
+		px1 = max(px1, x1);
+		px2 = min(px2, x2);
+		if (px1 >= px2)
+			continue;
+		mkms_read_plane(p, fr->formats[i], px1, px2, y, fr->stage);
+		mkms_premultiply(fr->stage, px2 - px1, p->alpha, p->blend);
+		mkms_blend_line(fr->stage, fr->line + px1, px2 - px1);
+	}
+}
+
+/* Columns [@x1, @x2) of fr->line to the writeback destination's line @y. */
+static void mkms_write_span(const struct mkms_frame *fr, unsigned int y,
+			    unsigned int x1, unsigned int x2)
+{
+	const struct mkms_hw_wb_regs *wb = fr->wb;
+
+	x2 = min(x2, wb->width);
+	if (x1 < x2)
+		mkms_write_line(fr->wb_format, fr->line + x1,
+				wb->vaddr + (size_t)y * wb->pitch +
+				x1 * wb->cpp, x2 - x1);
+}
+
+/*
+ * Whether pixels of format @from reach the writeback destination in
+ * format @to unchanged but for the bits no colour uses: the blender
+ * widens each channel to 16 bits and rounds it back to its width, which
+ * gives back the same value, so a copy is exact.
+ */
+static bool mkms_same_colour_bits(const struct mkms_rgb_format *from,
+				  const struct mkms_rgb_format *to)
+{
+	unsigned int c;
+
+	if (from->cpp != to->cpp)
+		return false;
+	for (c = 0; c < 3; c++)
+		if (from->shift[c] != to->shift[c] ||
+		    from->bits[c] != to->bits[c])
+			return false;
+	return true;
+}
+
+/*
+ * Columns [@x1, @x2) of line @y straight from plane @base (opaque,
+ * unrotated, mkms_same_colour_bits() as the destination) to the writeback
+ * destination: the colour bits copied, the others set, as
+ * mkms_write_line() sets them.
+ */
+static void mkms_copy_span(const struct mkms_frame *fr, unsigned int y,
+			   int base, unsigned int x1, unsigned int x2)
+{
+	const struct mkms_hw_plane_regs *p = fr->planes[base];
+	const struct mkms_rgb_format *f = fr->wb_format;
+	const struct mkms_hw_wb_regs *wb = fr->wb;
+	u64 all = f->cpp < 8 ? BIT_ULL(f->cpp * 8) - 1 : U64_MAX;
+	u64 colour = 0;
+	unsigned int x, c;
+	const u8 *src;
+	u8 *dst;
+
+	x2 = min(x2, wb->width);
+	if (x1 >= x2)
+		return;
+	for (c = 0; c < 3; c++)
+		colour |= (BIT_ULL(f->bits[c]) - 1) << f->shift[c];
+	src = mkms_rotated_pixel(p, x1 - p->dst.x1, y - p->dst.y1);
+	dst = wb->vaddr + (size_t)y * wb->pitch + x1 * wb->cpp;
+
+	if (f->cpp == 4) {
+		/* Two little-endian pixels a word. */
+		u64 keep = colour | colour << 32, fill = ~keep;
+
+		for (x = x1; x + 1 < x2; x += 2, src += 8, dst += 8)
+			put_unaligned_le64((get_unaligned_le64(src) & keep) |
+					   fill, dst);
+		if (x < x2)
+			put_unaligned_le32((get_unaligned_le32(src) & keep) |
+					   fill, dst);
+		return;
+	}
+	for (x = x1; x < x2; x++, src += f->cpp, dst += f->cpp)
+		mkms_store(dst, f->cpp,
+			   (mkms_load(src, f->cpp) & colour) | (all & ~colour));
+}
+
+/*
+ * Line @y to the writeback destination without the CRC: the columns that
+ * only plane @base shows are copied if its pixels need no conversion, the
+ * others blended. The spans of the planes above @base are merged first.
+ */
+static void mkms_compose_line_direct(const struct mkms_frame *fr,
+				     unsigned int y, int base)
+{
+	unsigned int start[MKMS_PLANES_PER_PIPE], end[MKMS_PLANES_PER_PIPE];
+	unsigned int i, j, n = 0, x = 0, x1, x2;
+	const struct mkms_hw_plane_regs *p;
+
+	p = base >= 0 ? fr->planes[base] : NULL;
+	if (!p || p->rotation & ~DRM_MODE_ROTATE_0 ||
+	    !mkms_same_colour_bits(fr->formats[base], fr->wb_format)) {
+		mkms_blend_span(fr, y, base, 0, fr->width);
+		mkms_write_span(fr, y, 0, fr->width);
+		return;
+	}
+
+	/* The spans above @base, sorted by start, overlapping ones merged. */
+	for (i = base + 1; i < fr->num; i++) {
+		if (!mkms_plane_span(fr->planes[i], fr->width, y, &x1, &x2))
+			continue;
+		for (j = n; j > 0 && start[j - 1] > x1; j--) {
+			start[j] = start[j - 1];
+			end[j] = end[j - 1];
+		}
+		start[j] = x1;
+		end[j] = x2;
+		n++;
+	}
+	for (i = 0; i < n; i = j) {
+		x1 = start[i];
+		x2 = end[i];
+		for (j = i + 1; j < n && start[j] <= x2; j++)
+			x2 = max(x2, end[j]);
+		mkms_copy_span(fr, y, base, x, x1);
+		mkms_blend_span(fr, y, base, x1, x2);
+		mkms_write_span(fr, y, x1, x2);
+		x = x2;
+	}
+	mkms_copy_span(fr, y, base, x, fr->width);
+}
+
+/**
  * mkms_compose - compose a frame, checksum it and write it back
  * @planes: the pipe's scanout registers, at most MKMS_PLANES_PER_PIPE
  * @num_planes: number of entries in @planes
@@ -339,6 +565,7 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
  * @line: scratch space for one output line of @width pixels
  * @stage: scratch space for one source line of @width pixels
  * @wb: where to write the frame, or NULL
+ * @want_crc: compute the frame's CRC
  *
  * The caller guarantees that the framebuffer memory @planes and @wb point
  * at stays mapped until this returns. Destination rectangles are already
@@ -347,54 +574,70 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
  * rotated. The writeback destination may be smaller than the frame; what
  * does not fit is not written.
  *
- * Returns: the CRC32 of the frame, as opaque 16-bit ARGB pixels.
+ * Every pixel is what the blender makes of it (see the top of this file),
+ * but the blender does no more work than the result needs: on each line
+ * it starts from the topmost opaque plane that covers the line, and
+ * without a CRC to compute, what that plane alone shows goes to the
+ * writeback destination as a masked copy when the formats allow it (see
+ * mkms_same_colour_bits()), and lines below the destination are skipped.
+ *
+ * Returns: the CRC32 of the frame, as opaque 16-bit ARGB pixels, or 0 if
+ * @want_crc is false.
  */
 u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 		 unsigned int num_planes, unsigned int width,
 		 unsigned int height, struct mkms_pixel *line,
-		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb)
+		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb,
+		 bool want_crc)
 {
-	const struct mkms_rgb_format *formats[MKMS_PLANES_PER_PIPE];
-	const struct mkms_pixel background = { .a = MKMS_CHANNEL_MAX };
-	const struct mkms_rgb_format *wb_format = NULL;
 	unsigned int order[MKMS_PLANES_PER_PIPE];
+	struct mkms_frame fr = {
+		.width = width,
+		.line = line,
+		.stage = stage,
+	};
 	unsigned int x, y, i, n;
 	u32 crc = 0;
 
 	n = mkms_sort_planes(planes, min(num_planes, MKMS_PLANES_PER_PIPE),
 			     order);
 	/* Looked up once a frame; atomic_check lets known formats only. */
-	for (i = 0; i < n; i++)
-		formats[i] = mkms_rgb_format(planes[order[i]].format);
-	if (wb && wb->vaddr)
-		wb_format = mkms_rgb_format(wb->format);
+	for (i = 0; i < n; i++) {
+		const struct mkms_hw_plane_regs *p = &planes[order[i]];
+		const struct mkms_rgb_format *f = mkms_rgb_format(p->format);
+
+		if (!f)
+			continue;
+		fr.planes[fr.num] = p;
+		fr.formats[fr.num++] = f;
+	}
+	if (wb && wb->vaddr) {
+		fr.wb_format = mkms_rgb_format(wb->format);
+		if (fr.wb_format)
+			fr.wb = wb;
+	}
+	fr.direct = fr.wb && !want_crc;
+	if (!fr.wb && !want_crc)
+		return 0;
 
 	for (y = 0; y < height; y++) {
-		for (x = 0; x < width; x++)
-			line[x] = background;
+		int base = mkms_line_base(&fr, y);
 
-		for (i = 0; i < n; i++) {
-			const struct mkms_hw_plane_regs *p = &planes[order[i]];
-			unsigned int x1, x2;
-
-			if (!formats[i] || y < p->dst.y1 || y >= p->dst.y2)
-				continue;
-			x1 = min_t(unsigned int, max(p->dst.x1, 0), width);
-			x2 = min_t(unsigned int, max(p->dst.x2, 0), width);
-			if (x1 >= x2)
-				continue;
-			mkms_read_plane(p, formats[i], x1, x2, y, stage);
-			mkms_premultiply(stage, x2 - x1, p->alpha, p->blend);
-			mkms_blend_line(stage, line + x1, x2 - x1);
+		if (fr.direct) {
+			if (y >= fr.wb->height)
+				break;
+			mkms_compose_line_direct(&fr, y, base);
+			continue;
 		}
 
+		mkms_blend_span(&fr, y, base, 0, width);
 		for (x = 0; x < width; x++)
 			line[x].a = MKMS_CHANNEL_MAX;
-		crc = crc32_le(crc, (const u8 *)line, width * sizeof(*line));
-		if (wb_format && y < wb->height)
-			mkms_write_line(wb_format, line,
-					wb->vaddr + (size_t)y * wb->pitch,
-					min(width, wb->width));
+		if (want_crc)
+			crc = crc32_le(crc, (const u8 *)line,
+				       width * sizeof(*line));
+		if (fr.wb && y < fr.wb->height)
+			mkms_write_span(&fr, y, 0, width);
 	}
 
 	return crc;

@@ -270,7 +270,8 @@ void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
 u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 		 unsigned int num_planes, unsigned int width,
 		 unsigned int height, struct mkms_pixel *line,
-		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb);
+		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb,
+		 bool want_crc);
 
 /* mkms_crtc.c */
 int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,

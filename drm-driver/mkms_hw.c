@@ -197,7 +197,8 @@ static void mkms_hw_compose_work(struct work_struct *work)
 	pipe->compose_pending = false;
 	spin_unlock_irq(&pipe->lock);
 	crc = mkms_compose(pipe->planes, MKMS_PLANES_PER_PIPE, width, height,
-			   pipe->line, pipe->stage, wb_jobs ? &wb : NULL);
+			   pipe->line, pipe->stage, wb_jobs ? &wb : NULL,
+			   want_crc);
 	mutex_unlock(&pipe->compose_lock);
 
 	if (want_crc)
