@@ -4,8 +4,8 @@
 # Runs in the benchmark guest (scripts/bench.sh puts it in the plan): loads
 # vkms and mkms side by side, runs each mkms_bench measurement and leaves
 # one JSON object per line in /host/results/bench.jsonl. Settings come
-# from /host/bench/settings (FRAMES, VBLANK_FRAMES, RUNS, SIZES, RATES,
-# DEVICES), written by the host.
+# from /host/bench/settings (TESTS, FRAMES, VBLANK_FRAMES, RUNS, SIZES,
+# RATES, DEVICES), written by the host.
 set -eu
 
 B=/host/bench
@@ -53,9 +53,15 @@ wait_card vkms
 modprobe mkms
 wait_card mkms
 
-step memcpy -s "$SIZES"
-step compose -f "$FRAMES" -s "$SIZES"
-step vblank -f "$VBLANK_FRAMES" -r "$RATES"
-step unbind -n "$RUNS"
-step scale -n 3 -d "$DEVICES"
+for t in $TESTS; do
+	case $t in
+	memcpy) step memcpy -s "$SIZES" ;;
+	compose) step compose -f "$FRAMES" -s "$SIZES" ;;
+	vblank) step vblank -f "$VBLANK_FRAMES" -r "$RATES" ;;
+	unbind) step unbind -n "$RUNS" ;;
+	scale) step scale -n 3 -d "$DEVICES" ;;
+	*) echo "unknown measurement $t" >&2; exit 1 ;;
+	esac
+done
 modprobe -r vkms
+[ ! -e /sys/module/mkms ] || modprobe -r mkms

@@ -17,6 +17,7 @@ usage: ${0##*/}
 
 Environment:
   KVER=6.12          kernel series of the benchmark kernel
+  TESTS="memcpy compose vblank unbind scale"  the measurements to take
   FRAMES=200         writeback frames per driver, size and plane set
   VBLANK_FRAMES=600  page flips per driver and refresh rate
   RUNS=20            unbinds per case (idle, commit in flight)
@@ -61,6 +62,7 @@ make -s -C "$top/bench" O="$share/bench" >>"$out/share.log" 2>&1 ||
 	{ cat "$out/share.log" >&2; die "bench/mkms_bench did not build"; }
 
 cat >"$share/bench/settings" <<EOT
+TESTS="${TESTS:-memcpy compose vblank unbind scale}"
 FRAMES=${FRAMES:-200}
 VBLANK_FRAMES=${VBLANK_FRAMES:-600}
 RUNS=${RUNS:-20}
