@@ -558,21 +558,17 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
 
 /**
  * mkms_compose - compose a frame, checksum it and write it back
- * @planes: the pipe's scanout registers, at most MKMS_PLANES_PER_PIPE
- * @num_planes: number of entries in @planes
- * @width: the pipe's active width, at most MKMS_MAX_SIZE
- * @height: its active height
- * @line: scratch space for one output line of @width pixels
- * @stage: scratch space for one source line of @width pixels
- * @wb: where to write the frame, or NULL
- * @want_crc: compute the frame's CRC
+ * @args: the frame (see struct mkms_compose_args)
+ * @crc: where to store the CRC32 of the frame, as opaque 16-bit ARGB
+ *	pixels, if args->want_crc
  *
- * The caller guarantees that the framebuffer memory @planes and @wb point
- * at stays mapped until this returns. Destination rectangles are already
- * clipped to the pipe (drm_atomic_helper_check_plane_state()), and there
- * is no scaling: a plane's source is as large as its destination, once
- * rotated. The writeback destination may be smaller than the frame; what
- * does not fit is not written.
+ * The caller guarantees that the framebuffer memory the planes and the
+ * writeback registers point at stays mapped until this returns.
+ * Destination rectangles are already clipped to the pipe
+ * (drm_atomic_helper_check_plane_state()), and there is no scaling: a
+ * plane's source is as large as its destination, once rotated. The
+ * writeback destination may be smaller than the frame; what does not fit
+ * is not written.
  *
  * Every pixel is what the blender makes of it (see the top of this file),
  * but the blender does no more work than the result needs: on each line
@@ -581,29 +577,32 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
  * writeback destination as a masked copy when the formats allow it (see
  * mkms_same_colour_bits()), and lines below the destination are skipped.
  *
- * Returns: the CRC32 of the frame, as opaque 16-bit ARGB pixels, or 0 if
- * @want_crc is false.
+ * Before each band of MKMS_COMPOSE_BAND lines, args->stop (if set) may
+ * end the frame early: the caller's device is going away and should not
+ * wait for a whole frame.
+ *
+ * Returns: 0, or -ECANCELED if args->stop ended the frame: then the
+ * writeback destination is partly written and @crc is not set.
  */
-u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
-		 unsigned int num_planes, unsigned int width,
-		 unsigned int height, struct mkms_pixel *line,
-		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb,
-		 bool want_crc)
+int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 {
 	unsigned int order[MKMS_PLANES_PER_PIPE];
+	unsigned int width = args->width;
+	struct mkms_pixel *line = args->line;
+	const struct mkms_hw_wb_regs *wb = args->wb;
 	struct mkms_frame fr = {
 		.width = width,
 		.line = line,
-		.stage = stage,
+		.stage = args->stage,
 	};
 	unsigned int x, y, i, n;
-	u32 crc = 0;
+	u32 sum = 0;
 
-	n = mkms_sort_planes(planes, min(num_planes, MKMS_PLANES_PER_PIPE),
-			     order);
+	n = mkms_sort_planes(args->planes,
+			     min(args->num_planes, MKMS_PLANES_PER_PIPE), order);
 	/* Looked up once a frame; atomic_check lets known formats only. */
 	for (i = 0; i < n; i++) {
-		const struct mkms_hw_plane_regs *p = &planes[order[i]];
+		const struct mkms_hw_plane_regs *p = &args->planes[order[i]];
 		const struct mkms_rgb_format *f = mkms_rgb_format(p->format);
 
 		if (!f)
@@ -616,13 +615,16 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 		if (fr.wb_format)
 			fr.wb = wb;
 	}
-	fr.direct = fr.wb && !want_crc;
-	if (!fr.wb && !want_crc)
-		return 0;
+	fr.direct = fr.wb && !args->want_crc;
 
-	for (y = 0; y < height; y++) {
-		int base = mkms_line_base(&fr, y);
+	for (y = 0; y < args->height && (fr.wb || args->want_crc); y++) {
+		int base;
 
+		if (y % MKMS_COMPOSE_BAND == 0 && args->stop &&
+		    args->stop(args->stop_data))
+			return -ECANCELED;
+
+		base = mkms_line_base(&fr, y);
 		if (fr.direct) {
 			if (y >= fr.wb->height)
 				break;
@@ -633,12 +635,14 @@ u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
 		mkms_blend_span(&fr, y, base, 0, width);
 		for (x = 0; x < width; x++)
 			line[x].a = MKMS_CHANNEL_MAX;
-		if (want_crc)
-			crc = crc32_le(crc, (const u8 *)line,
+		if (args->want_crc)
+			sum = crc32_le(sum, (const u8 *)line,
 				       width * sizeof(*line));
 		if (fr.wb && y < fr.wb->height)
 			mkms_write_span(&fr, y, 0, width);
 	}
 
-	return crc;
+	if (args->want_crc)
+		*crc = sum;
+	return 0;
 }

@@ -267,11 +267,38 @@ int mkms_hw_writeback_queue(struct mkms_device *mkms, unsigned int pipe,
 void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
 
 /* mkms_composer.c */
-u32 mkms_compose(const struct mkms_hw_plane_regs *planes,
-		 unsigned int num_planes, unsigned int width,
-		 unsigned int height, struct mkms_pixel *line,
-		 struct mkms_pixel *stage, const struct mkms_hw_wb_regs *wb,
-		 bool want_crc);
+
+/* Lines the composer composes between two looks at mkms_compose_args.stop */
+#define MKMS_COMPOSE_BAND	16
+
+/**
+ * struct mkms_compose_args - what mkms_compose() composes
+ * @planes: the pipe's scanout registers, at most MKMS_PLANES_PER_PIPE
+ * @num_planes: number of entries in @planes
+ * @width: the pipe's active width, at most MKMS_MAX_SIZE
+ * @height: its active height
+ * @line: scratch space for one output line of @width pixels
+ * @stage: scratch space for one source line of @width pixels
+ * @wb: where to write the frame, or NULL
+ * @want_crc: compute the frame's CRC
+ * @stop: asked before each band of MKMS_COMPOSE_BAND lines; true ends the
+ *	frame there. May be NULL.
+ * @stop_data: @stop's argument
+ */
+struct mkms_compose_args {
+	const struct mkms_hw_plane_regs *planes;
+	unsigned int num_planes;
+	unsigned int width;
+	unsigned int height;
+	struct mkms_pixel *line;
+	struct mkms_pixel *stage;
+	const struct mkms_hw_wb_regs *wb;
+	bool want_crc;
+	bool (*stop)(void *stop_data);
+	void *stop_data;
+};
+
+int mkms_compose(const struct mkms_compose_args *args, u32 *crc);
 
 /* mkms_crtc.c */
 int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,

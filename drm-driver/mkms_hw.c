@@ -157,6 +157,12 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 	return restart;
 }
 
+/* mkms_compose_args.stop: a frame is not worth finishing after unplug. */
+static bool mkms_hw_unplugged(void *drm)
+{
+	return drm_dev_is_unplugged(drm);
+}
+
 /*
  * The display engine: compose the frame on screen, deliver its CRC for
  * every vblank since the last composition, and write it back if a job is
@@ -165,17 +171,23 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
  * complete. Jobs complete in order, and only the latest is written: the
  * ones before it (a commit replaced them before any vblank) complete
  * with an error.
+ *
+ * drm_dev_unplug() waits for this to leave drm_dev_enter(): once it has
+ * begun, the frame ends within a band of lines, so that an unbind does
+ * not wait for a whole composition. The jobs it took stay queued on the
+ * writeback connector, and mkms_writeback_unplug() completes them.
  */
 static void mkms_hw_compose_work(struct work_struct *work)
 {
 	struct mkms_hw_pipe *pipe = container_of(work, struct mkms_hw_pipe,
 						 compose_work);
 	struct drm_device *drm = &pipe->mkms->drm;
+	struct mkms_compose_args args;
 	struct mkms_hw_wb_regs wb;
 	unsigned int width, height, wb_jobs = 0;
-	u32 first, last, crc;
+	u32 first, last, crc = 0;
 	bool want_crc;
-	int idx;
+	int idx, ret;
 
 	if (!drm_dev_enter(drm, &idx))
 		return;
@@ -196,10 +208,24 @@ static void mkms_hw_compose_work(struct work_struct *work)
 	pipe->crc_pending = false;
 	pipe->compose_pending = false;
 	spin_unlock_irq(&pipe->lock);
-	crc = mkms_compose(pipe->planes, MKMS_PLANES_PER_PIPE, width, height,
-			   pipe->line, pipe->stage, wb_jobs ? &wb : NULL,
-			   want_crc);
+	args = (struct mkms_compose_args) {
+		.planes = pipe->planes,
+		.num_planes = MKMS_PLANES_PER_PIPE,
+		.width = width,
+		.height = height,
+		.line = pipe->line,
+		.stage = pipe->stage,
+		.wb = wb_jobs ? &wb : NULL,
+		.want_crc = want_crc,
+		.stop = mkms_hw_unplugged,
+		.stop_data = drm,
+	};
+	ret = mkms_compose(&args, &crc);
 	mutex_unlock(&pipe->compose_lock);
+	if (ret) {
+		drm_dev_exit(idx);
+		return;
+	}
 
 	if (want_crc)
 		mkms_crtc_add_crc(pipe->mkms, pipe->index, first, last, crc);

@@ -39,6 +39,13 @@
  * Description: Unbind while a writeback job waits for a vblank that does
  *		not come; its out-fence signals with an error.
  *
+ * SUBTEST: unbind-mid-frame
+ * Description: Unbind while the display engine composes a 3840x2160
+ *		frame (a translucent full-screen overlay: every pixel is
+ *		blended) into a writeback job: the frame is cut short, so
+ *		the job's out-fence signals with an error instead of the
+ *		unbind waiting for the whole frame.
+ *
  * SUBTEST: unbind-dmabuf
  * Description: dma-bufs exported before unbind outlive the device: they
  *		can be mapped after it, closed before or after the device fd.
@@ -458,6 +465,86 @@ static void test_writeback(struct dut *d)
 	igt_assert_eq(munmap(out.map, out.size), 0);
 }
 
+static void test_mid_frame(struct dut *d)
+{
+	const uint32_t w = 3840, h = 2160;
+	uint32_t overlay = dut_plane_of_type(d, DRM_PLANE_TYPE_OVERLAY);
+	uint32_t wb = dut_find_writeback(d), blob;
+	struct pollfd pfd = { .events = POLLIN };
+	struct sync_file_info info = {};
+	drmModeModeInfo mode = d->mode;
+	struct buffer big, top, out;
+	drmModeAtomicReq *req;
+	int32_t fence = -1;
+	char event[256];
+
+	igt_require_f(overlay, "no overlay plane\n");
+	/* d->mode's timings, stretched: the refresh rate does not matter. */
+	mode.hdisplay = w;
+	mode.hsync_start = w + 48;
+	mode.hsync_end = w + 80;
+	mode.htotal = w + 160;
+	mode.vdisplay = h;
+	mode.vsync_start = h + 3;
+	mode.vsync_end = h + 8;
+	mode.vtotal = h + 62;
+	mode.clock = mode.htotal * mode.vtotal / 1000 * 60;
+	mode.vrefresh = 60;
+	mode.type = DRM_MODE_TYPE_USERDEF;
+	snprintf(mode.name, sizeof(mode.name), "%ux%u", w, h);
+	igt_assert_eq(drmModeCreatePropertyBlob(d->fd, &mode, sizeof(mode),
+						&blob), 0);
+	dut_create_fb(d, &big, w, h, DRM_FORMAT_XRGB8888, 32);
+	dut_create_fb(d, &top, w, h, DRM_FORMAT_ARGB8888, 32);
+	memset(top.map, 0x80, top.size);
+	dut_create_fb(d, &out, w, h, DRM_FORMAT_XRGB8888, 32);
+
+	req = drmModeAtomicAlloc();
+	dut_add(req, d, d->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID", blob);
+	dut_add_plane(req, d, d->plane_id, big.fb_id, w, h, 0, 0, w, h);
+	dut_add_plane(req, d, overlay, top.fb_id, w, h, 0, 0, w, h);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL),
+		      0);
+	drmModeAtomicFree(req);
+
+	/* The job is composed from the vblank that sends the flip event. */
+	req = drmModeAtomicAlloc();
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->crtc_id);
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR, "WRITEBACK_FB_ID",
+		out.fb_id);
+	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR,
+		"WRITEBACK_OUT_FENCE_PTR", (uintptr_t)&fence);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+					  DRM_MODE_ATOMIC_NONBLOCK |
+					  DRM_MODE_PAGE_FLIP_EVENT |
+					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL),
+		      0);
+	drmModeAtomicFree(req);
+	igt_assert_fd(fence);
+	/* Not dut_wait_event(): this flip is not one of d's buffers. */
+	pfd.fd = d->fd;
+	igt_assert_f(poll(&pfd, 1, 10000) == 1, "no flip event in 10 s\n");
+	igt_assert_lt(0, read(d->fd, event, sizeof(event)));
+	igt_assert_eq_u32(((struct drm_event *)event)->type,
+			  DRM_EVENT_FLIP_COMPLETE);
+	pfd.fd = fence;
+	igt_require_f(poll(&pfd, 1, 0) == 0,
+		      "the frame was done before the unbind could start\n");
+
+	dut_unbind(d);
+	igt_assert_f(poll(&pfd, 1, 10000) == 1,
+		     "the writeback out-fence never signalled\n");
+	igt_assert_eq(ioctl(fence, SYNC_IOC_FILE_INFO, &info), 0);
+	igt_assert_f(info.status < 0,
+		     "the frame was finished (status %d): unbind waited for it\n",
+		     info.status);
+	igt_assert_eq(close(fence), 0);
+	igt_assert_eq(munmap(big.map, big.size), 0);
+	igt_assert_eq(munmap(top.map, top.size), 0);
+	igt_assert_eq(munmap(out.map, out.size), 0);
+}
+
 /* Map a dma-buf, check its contents, and that @dumb_map (if any) sees a
  * write through it: both map the same pages. */
 static void check_dmabuf(int prime, uint64_t size, uint32_t want,
@@ -841,6 +928,14 @@ int igt_main()
 		igt_subtest("unbind-out-fence") {
 			dut_ensure(&data);
 			test_out_fence(&data);
+			dut_assert_gone(&data);
+			dut_rebind_and_flip(&data);
+		}
+
+		igt_describe("Unbind while a large frame is being composed: it is cut short.");
+		igt_subtest("unbind-mid-frame") {
+			dut_ensure(&data);
+			test_mid_frame(&data);
 			dut_assert_gone(&data);
 			dut_rebind_and_flip(&data);
 		}
