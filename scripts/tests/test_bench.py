@@ -92,6 +92,21 @@ class Analyse(unittest.TestCase):
             bench.load(['{not json'])
 
 
+class Chart(unittest.TestCase):
+    def test_partial_run_draws_what_it_has(self):
+        full = bench.analyse(bench.load(records()))
+        self.assertIn('multiplot layout 1,2',
+                      bench.gnuplot_script(full, 'x.png', os.devnull))
+        lines = [ln for ln in records() if '"vblank"' not in ln]
+        res = bench.analyse(bench.load(lines))
+        self.assertIn('multiplot layout 1,1',
+                      bench.gnuplot_script(res, 'x.png', os.devnull))
+        lines = [ln for ln in records()
+                 if '"compose"' not in ln and '"vblank"' not in ln]
+        res = bench.analyse(bench.load(lines))
+        self.assertIsNone(bench.gnuplot_script(res, 'x.png', os.devnull))
+
+
 class Command(unittest.TestCase):
     def test_writes_json_and_table(self):
         with tempfile.TemporaryDirectory() as tmp:
