@@ -13,6 +13,7 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/workqueue.h>
@@ -35,6 +36,12 @@ module_param(num_devices, uint, 0444);
 MODULE_PARM_DESC(num_devices,
 		 "Number of mkms platform devices to create (1-"
 		 __stringify(MKMS_MAX_DEVICES) ", default 1)");
+
+static unsigned int num_crtcs = 1;
+module_param(num_crtcs, uint, 0444);
+MODULE_PARM_DESC(num_crtcs,
+		 "CRTCs per device, each with its own connector (1-"
+		 __stringify(MKMS_MAX_CRTCS) ", default 1)");
 
 static unsigned int num_overlays = 1;
 module_param(num_overlays, uint, 0444);
@@ -105,11 +112,29 @@ static int mkms_modeset_init(struct mkms_device *mkms)
 	drm->mode_config.helper_private = &mkms_mode_config_helpers;
 	drm->mode_config.normalize_zpos = true;
 
+	/*
+	 * In this order, so that the first connector is the first CRTC's
+	 * virtual one, as with a single pipe, and writeback connectors come
+	 * last.
+	 */
 	for (i = 0; i < mkms->num_outputs; i++) {
 		ret = mkms_output_init(mkms, i);
 		if (ret)
 			return ret;
 	}
+
+	ret = mkms_connectors_init(mkms);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < mkms->num_outputs; i++) {
+		if (!mkms->desc.crtcs[i].writeback)
+			continue;
+		ret = mkms_writeback_init(mkms, &mkms->outputs[i]);
+		if (ret)
+			return ret;
+	}
+	mkms_output_link_clones(mkms);
 
 	ret = drm_vblank_init(drm, mkms->num_outputs);
 	if (ret)
@@ -142,10 +167,18 @@ static const struct drm_driver mkms_driver = {
  */
 static int mkms_probe(struct platform_device *pdev)
 {
+	const struct mkms_desc *desc = dev_get_platdata(&pdev->dev);
 	struct device *dev = &pdev->dev;
 	struct mkms_device *mkms;
 	struct drm_device *drm;
+	const char *why;
 	int ret;
+
+	if (!desc || mkms_desc_check(desc, &why)) {
+		dev_err(dev, "invalid description: %s\n",
+			desc ? why : "none");
+		return -EINVAL;
+	}
 
 	ret = mkms_fault_probe(dev, 1);
 	if (ret)
@@ -162,8 +195,8 @@ static int mkms_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	mkms->num_outputs = 1;
-	mkms->num_overlays = num_overlays;
+	mkms->desc = *desc;
+	mkms->num_outputs = desc->num_crtcs;
 	ret = mkms_fault_probe(dev, 3) ?:
 	      mkms_hw_init(mkms, mkms->num_outputs);
 	if (ret)
@@ -218,6 +251,111 @@ static struct platform_driver mkms_platform_driver = {
 	},
 };
 
+/* ---- Devices ------------------------------------------------------------ */
+
+/* Device ids: mkms.<id>, the parameter devices first. */
+static DEFINE_IDA(mkms_ida);
+#define MKMS_MAX_ID	255
+
+/**
+ * mkms_desc_check - is a device description valid
+ * @desc: the description
+ * @why: set to what is wrong with it, if anything
+ *
+ * Returns: 0 or -EINVAL.
+ */
+int mkms_desc_check(const struct mkms_desc *desc, const char **why)
+{
+	u32 crtcs, encoders;
+	unsigned int i;
+
+	if (desc->num_crtcs < 1 || desc->num_crtcs > MKMS_MAX_CRTCS) {
+		*why = "needs 1 to " __stringify(MKMS_MAX_CRTCS) " CRTCs";
+		return -EINVAL;
+	}
+	if (desc->num_encoders < 1 || desc->num_encoders > MKMS_MAX_ENCODERS) {
+		*why = "needs 1 to " __stringify(MKMS_MAX_ENCODERS) " encoders";
+		return -EINVAL;
+	}
+	if (desc->num_connectors < 1 ||
+	    desc->num_connectors > MKMS_MAX_CONNECTORS) {
+		*why = "needs 1 to " __stringify(MKMS_MAX_CONNECTORS)
+		       " connectors";
+		return -EINVAL;
+	}
+
+	for (i = 0; i < desc->num_crtcs; i++) {
+		if (desc->crtcs[i].overlays > MKMS_MAX_OVERLAYS) {
+			*why = "a CRTC has more than "
+			       __stringify(MKMS_MAX_OVERLAYS) " overlay planes";
+			return -EINVAL;
+		}
+	}
+
+	crtcs = GENMASK(desc->num_crtcs - 1, 0);
+	for (i = 0; i < desc->num_encoders; i++) {
+		if (!desc->encoder_crtcs[i] ||
+		    desc->encoder_crtcs[i] & ~crtcs) {
+			*why = "an encoder has no possible CRTC";
+			return -EINVAL;
+		}
+	}
+
+	encoders = GENMASK(desc->num_encoders - 1, 0);
+	for (i = 0; i < desc->num_connectors; i++) {
+		const struct mkms_desc_connector *c = &desc->connectors[i];
+
+		if (!c->possible_encoders || c->possible_encoders & ~encoders) {
+			*why = "a connector has no possible encoder";
+			return -EINVAL;
+		}
+		if (c->status != connector_status_connected &&
+		    c->status != connector_status_disconnected &&
+		    c->status != connector_status_unknown) {
+			*why = "a connector has an invalid status";
+			return -EINVAL;
+		}
+	}
+
+	return 0;
+}
+
+/**
+ * mkms_device_create - create a platform device for the driver to bind to
+ * @desc: what the device is made of, valid (mkms_desc_check()); copied
+ *
+ * The device is named mkms.<id>, with the lowest id free.
+ *
+ * Returns: the device or an ERR_PTR(): -ENOSPC past MKMS_MAX_ID devices.
+ */
+struct platform_device *mkms_device_create(const struct mkms_desc *desc)
+{
+	struct platform_device *pdev;
+	int id;
+
+	id = ida_alloc_max(&mkms_ida, MKMS_MAX_ID, GFP_KERNEL);
+	if (id < 0)
+		return ERR_PTR(id);
+
+	pdev = platform_device_register_data(NULL, MKMS_DRIVER_NAME, id, desc,
+					     sizeof(*desc));
+	if (IS_ERR(pdev))
+		ida_free(&mkms_ida, id);
+	return pdev;
+}
+
+/**
+ * mkms_device_destroy - remove a device made by mkms_device_create()
+ * @pdev: the device; unbound first if bound, with the full unplug path
+ */
+void mkms_device_destroy(struct platform_device *pdev)
+{
+	int id = pdev->id;
+
+	platform_device_unregister(pdev);
+	ida_free(&mkms_ida, id);
+}
+
 /* ---- Module ------------------------------------------------------------- */
 
 static struct platform_device *mkms_pdevs[MKMS_MAX_DEVICES];
@@ -235,13 +373,34 @@ static void mkms_destroy_devices(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(mkms_pdevs); i++) {
-		platform_device_unregister(mkms_pdevs[i]);
+		if (mkms_pdevs[i])
+			mkms_device_destroy(mkms_pdevs[i]);
 		mkms_pdevs[i] = NULL;
+	}
+}
+
+/* What the module parameters ask for. */
+static void mkms_default_desc(struct mkms_desc *desc)
+{
+	unsigned int i;
+
+	memset(desc, 0, sizeof(*desc));
+	desc->num_crtcs = num_crtcs;
+	desc->num_encoders = num_crtcs;
+	desc->num_connectors = num_crtcs;
+	for (i = 0; i < num_crtcs; i++) {
+		desc->crtcs[i].overlays = num_overlays;
+		desc->crtcs[i].cursor = true;
+		desc->crtcs[i].writeback = true;
+		desc->encoder_crtcs[i] = BIT(i);
+		desc->connectors[i].possible_encoders = BIT(i);
+		desc->connectors[i].status = connector_status_connected;
 	}
 }
 
 static int __init mkms_init(void)
 {
+	struct mkms_desc *desc;
 	unsigned int i;
 	int ret;
 
@@ -250,39 +409,54 @@ static int __init mkms_init(void)
 		       num_devices, MKMS_MAX_DEVICES);
 		return -EINVAL;
 	}
+	if (num_crtcs < 1 || num_crtcs > MKMS_MAX_CRTCS) {
+		pr_err("mkms: num_crtcs=%u is out of range 1-%u\n",
+		       num_crtcs, MKMS_MAX_CRTCS);
+		return -EINVAL;
+	}
 	if (num_overlays > MKMS_MAX_OVERLAYS) {
 		pr_err("mkms: num_overlays=%u is out of range 0-%u\n",
 		       num_overlays, MKMS_MAX_OVERLAYS);
 		return -EINVAL;
 	}
 
+	desc = kmalloc(sizeof(*desc), GFP_KERNEL);
+	if (!desc)
+		return -ENOMEM;
+	mkms_default_desc(desc);
+
+	ret = -ENOMEM;
 	mkms_release_wq = alloc_workqueue("mkms_release", WQ_UNBOUND, 0);
 	if (!mkms_release_wq)
-		return -ENOMEM;
+		goto err_desc;
 
 	/* Not platform_driver_probe(): that would hide bind/unbind in sysfs. */
 	ret = platform_driver_register(&mkms_platform_driver);
-	if (ret) {
-		destroy_workqueue(mkms_release_wq);
-		return ret;
-	}
+	if (ret)
+		goto err_wq;
 
 	for (i = 0; i < num_devices; i++) {
-		mkms_pdevs[i] = platform_device_register_simple(MKMS_DRIVER_NAME,
-								i, NULL, 0);
+		mkms_pdevs[i] = mkms_device_create(desc);
 		if (IS_ERR(mkms_pdevs[i])) {
 			ret = PTR_ERR(mkms_pdevs[i]);
 			mkms_pdevs[i] = NULL;
 			pr_err("mkms: cannot create device mkms.%u: %d\n",
 			       i, ret);
-			mkms_destroy_devices();
-			platform_driver_unregister(&mkms_platform_driver);
-			destroy_workqueue(mkms_release_wq);
-			return ret;
+			goto err_devices;
 		}
 	}
 
+	kfree(desc);
 	return 0;
+
+err_devices:
+	mkms_destroy_devices();
+	platform_driver_unregister(&mkms_platform_driver);
+err_wq:
+	destroy_workqueue(mkms_release_wq);
+err_desc:
+	kfree(desc);
+	return ret;
 }
 
 static void __exit mkms_exit(void)

@@ -36,7 +36,6 @@
 struct drm_minor;
 
 #define MKMS_DRIVER_DATE	"20261121"
-#define MKMS_MAX_DEVICES	32
 
 #define MKMS_MIN_SIZE		32
 #define MKMS_MAX_SIZE		8192
@@ -57,6 +56,55 @@ enum mkms_plane_slot {
 };
 
 struct mkms_hw;
+
+/**
+ * struct mkms_desc_crtc - what one display pipe is made of
+ * @overlays: number of overlay planes, at most MKMS_MAX_OVERLAYS
+ * @cursor: the pipe has a cursor plane
+ * @writeback: the pipe has a writeback connector
+ *
+ * Every pipe has exactly one primary plane.
+ */
+struct mkms_desc_crtc {
+	u8 overlays;
+	bool cursor;
+	bool writeback;
+};
+
+/**
+ * struct mkms_desc_connector - one virtual connector
+ * @possible_encoders: mask of the encoders (indices into
+ *	mkms_desc.encoder_crtcs) that can drive it; at least one
+ * @status: enum drm_connector_status it starts with
+ */
+struct mkms_desc_connector {
+	u32 possible_encoders;
+	u8 status;
+};
+
+/**
+ * struct mkms_desc - what a device is made of
+ * @num_crtcs: number of display pipes, 1..MKMS_MAX_CRTCS
+ * @num_encoders: number of virtual encoders, 1..MKMS_MAX_ENCODERS
+ * @num_connectors: number of virtual connectors, 1..MKMS_MAX_CONNECTORS
+ * @crtcs: the pipes, in CRTC index order
+ * @encoder_crtcs: possible_crtcs of each encoder, never 0
+ * @connectors: the connectors, in index order
+ *
+ * A plain value: the platform device carries one as its platform data
+ * (built from the module parameters), and
+ * probe copies it into the drm_device, so that nothing the device reads
+ * afterwards belongs to anyone else. mkms_desc_check() says whether one is
+ * valid.
+ */
+struct mkms_desc {
+	unsigned int num_crtcs;
+	unsigned int num_encoders;
+	unsigned int num_connectors;
+	struct mkms_desc_crtc crtcs[MKMS_MAX_CRTCS];
+	u32 encoder_crtcs[MKMS_MAX_ENCODERS];
+	struct mkms_desc_connector connectors[MKMS_MAX_CONNECTORS];
+};
 
 /* Where the commit tail can be made to stall; see mkms_fault.c. */
 enum mkms_stall_point {
@@ -113,14 +161,13 @@ struct mkms_crc {
 /**
  * struct mkms_output - one display pipe as KMS sees it
  * @crtc: the CRTC, scanning out @primary and @cursor
- * @encoder: the virtual encoder feeding @connector
- * @connector: the always-connected virtual connector
  * @wb: the writeback connector, with its own encoder, capturing what the
- *	CRTC composes
+ *	CRTC composes; only initialised if @has_wb
+ * @has_wb: the pipe has a writeback connector
  * @wb_lock: serialises completing writeback jobs once the device is
  *	unplugged; see mkms_writeback_unplug()
  * @primary: the primary plane
- * @cursor: the cursor plane
+ * @cursor: the cursor plane, or NULL
  * @crc: CRC capture state
  *
  * drmm-managed: part of the drm_device's lifetime, so it stays valid for as
@@ -130,14 +177,31 @@ struct mkms_crc {
  */
 struct mkms_output {
 	struct drm_crtc crtc;
-	struct drm_encoder encoder;
-	struct drm_connector connector;
 	struct drm_writeback_connector wb;
+	bool has_wb;
 	spinlock_t wb_lock; /* unplugged commits vs. mkms_writeback_unplug() */
 	struct drm_plane *primary;
 	struct drm_plane *cursor;
 	struct mkms_crc crc;
 };
+
+/**
+ * struct mkms_connector - a virtual connector
+ * @base: the DRM connector
+ * @status: what detect reports
+ *
+ * drmm-managed, like every KMS object of the driver.
+ */
+struct mkms_connector {
+	struct drm_connector base;
+	enum drm_connector_status status;
+};
+
+static inline struct mkms_connector *
+to_mkms_connector(struct drm_connector *connector)
+{
+	return container_of(connector, struct mkms_connector, base);
+}
 
 /**
  * struct mkms_plane - a plane of one display pipe
@@ -163,17 +227,21 @@ static inline struct mkms_plane *to_mkms_plane(struct drm_plane *plane)
  * @drm: the DRM device, embedded so that devm_drm_dev_alloc() manages it
  * @hw: the virtual hardware; devm memory, freed at unbind. Only the
  *	mkms_hw_*() helpers may dereference it, inside drm_dev_enter().
+ * @desc: what the device is made of, copied from its platform data
  * @outputs: the display pipes (drmm memory)
- * @num_outputs: number of entries in @outputs
- * @num_overlays: overlay planes per pipe
+ * @num_outputs: number of entries in @outputs, desc.num_crtcs
+ * @encoders: the virtual encoders (drmm memory), desc.num_encoders
+ * @connectors: the virtual connectors (drmm memory), desc.num_connectors
  * @fault: fault injection knobs
  */
 struct mkms_device {
 	struct drm_device drm;
 	struct mkms_hw *hw;
+	struct mkms_desc desc;
 	struct mkms_output *outputs;
 	unsigned int num_outputs;
-	unsigned int num_overlays;
+	struct drm_encoder *encoders;
+	struct mkms_connector *connectors;
 	struct mkms_fault fault;
 };
 
@@ -310,6 +378,9 @@ void mkms_crtc_unplug(struct mkms_device *mkms);
 
 /* mkms_drv.c */
 extern struct workqueue_struct *mkms_release_wq;
+int mkms_desc_check(const struct mkms_desc *desc, const char **why);
+struct platform_device *mkms_device_create(const struct mkms_desc *desc);
+void mkms_device_destroy(struct platform_device *pdev);
 
 /* mkms_plane.c */
 struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
@@ -323,6 +394,8 @@ void mkms_fault_debugfs_init(struct drm_minor *minor);
 
 /* mkms_output.c */
 int mkms_output_init(struct mkms_device *mkms, unsigned int index);
+int mkms_connectors_init(struct mkms_device *mkms);
+void mkms_output_link_clones(struct mkms_device *mkms);
 int mkms_connector_get_modes(struct drm_connector *connector);
 
 /* mkms_writeback.c */

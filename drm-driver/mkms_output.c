@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Outputs: one display pipe each, made of a primary plane, overlay
- * planes, a cursor plane, a CRTC, a virtual encoder and an always-connected virtual connector, and
- * a writeback connector (mkms_writeback.c). Every object lives in drmm
- * memory, so none of them is ever freed by hand, and none of them goes
- * away while a client can still reach it.
+ * Outputs: what struct mkms_desc describes. Each display pipe is a CRTC
+ * with a primary plane, overlay planes, an optional cursor plane and an
+ * optional writeback connector (mkms_writeback.c); virtual encoders can
+ * each drive some of the CRTCs, and virtual connectors can each be driven
+ * by some of the encoders. Every object lives in drmm memory, so none of
+ * them is ever freed by hand, and none of them goes away while a client
+ * can still reach it.
  */
 
 #include <drm/drm_atomic_helper.h>
@@ -14,7 +16,14 @@
 
 #include "mkms_drv.h"
 
+static enum drm_connector_status
+mkms_connector_detect(struct drm_connector *connector, bool force)
+{
+	return READ_ONCE(to_mkms_connector(connector)->status);
+}
+
 static const struct drm_connector_funcs mkms_connector_funcs = {
+	.detect			= mkms_connector_detect,
 	.fill_modes		= drm_helper_probe_single_connector_modes,
 	.reset			= drm_atomic_helper_connector_reset,
 	.atomic_duplicate_state	= drm_atomic_helper_connector_duplicate_state,
@@ -46,57 +55,126 @@ static const struct drm_connector_helper_funcs mkms_connector_helper_funcs = {
 /**
  * mkms_output_init - create the display pipe with the given index
  * @mkms: the device
- * @index: the pipe's index; pipes must be created in order
+ * @index: the pipe's index; pipes must be created in order, before any
+ *	encoder
+ *
+ * Creates the pipe's planes and its CRTC, not its writeback connector.
  *
  * Returns: 0 or a negative errno.
  */
 int mkms_output_init(struct mkms_device *mkms, unsigned int index)
 {
+	const struct mkms_desc_crtc *desc = &mkms->desc.crtcs[index];
 	struct mkms_output *output = &mkms->outputs[index];
-	struct drm_device *drm = &mkms->drm;
 	struct drm_plane *overlay;
 	unsigned int i;
-	int ret;
 
 	output->primary = mkms_plane_create(mkms, DRM_PLANE_TYPE_PRIMARY, index,
 					    MKMS_SLOT_PRIMARY);
 	if (IS_ERR(output->primary))
 		return PTR_ERR(output->primary);
 
-	for (i = 0; i < mkms->num_overlays; i++) {
+	for (i = 0; i < desc->overlays; i++) {
 		overlay = mkms_plane_create(mkms, DRM_PLANE_TYPE_OVERLAY, index,
 					    MKMS_SLOT_OVERLAY + i);
 		if (IS_ERR(overlay))
 			return PTR_ERR(overlay);
 	}
 
-	output->cursor = mkms_plane_create(mkms, DRM_PLANE_TYPE_CURSOR, index,
-					   MKMS_SLOT_CURSOR);
-	if (IS_ERR(output->cursor))
-		return PTR_ERR(output->cursor);
+	if (desc->cursor) {
+		output->cursor = mkms_plane_create(mkms, DRM_PLANE_TYPE_CURSOR,
+						   index, MKMS_SLOT_CURSOR);
+		if (IS_ERR(output->cursor))
+			return PTR_ERR(output->cursor);
+	}
 
-	ret = mkms_crtc_init(mkms, output, output->primary, output->cursor);
-	if (ret)
-		return ret;
+	return mkms_crtc_init(mkms, output, output->primary, output->cursor);
+}
 
-	ret = drmm_encoder_init(drm, &output->encoder, NULL,
-				DRM_MODE_ENCODER_VIRTUAL, NULL);
-	if (ret)
-		return ret;
-	output->encoder.possible_crtcs = drm_crtc_mask(&output->crtc);
+/**
+ * mkms_connectors_init - create the virtual encoders and connectors
+ * @mkms: the device, whose CRTCs exist already
+ *
+ * Returns: 0 or a negative errno.
+ */
+int mkms_connectors_init(struct mkms_device *mkms)
+{
+	const struct mkms_desc *desc = &mkms->desc;
+	struct drm_device *drm = &mkms->drm;
+	unsigned int i, j;
+	int ret;
 
-	ret = drmm_connector_init(drm, &output->connector,
-				  &mkms_connector_funcs,
-				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
-	if (ret)
-		return ret;
-	drm_connector_helper_add(&output->connector,
-				 &mkms_connector_helper_funcs);
+	mkms->encoders = drmm_kcalloc(drm, desc->num_encoders,
+				      sizeof(*mkms->encoders), GFP_KERNEL);
+	mkms->connectors = drmm_kcalloc(drm, desc->num_connectors,
+					sizeof(*mkms->connectors), GFP_KERNEL);
+	if (!mkms->encoders || !mkms->connectors)
+		return -ENOMEM;
 
-	ret = drm_connector_attach_encoder(&output->connector,
-					   &output->encoder);
-	if (ret)
-		return ret;
+	for (i = 0; i < desc->num_encoders; i++) {
+		ret = drmm_encoder_init(drm, &mkms->encoders[i], NULL,
+					DRM_MODE_ENCODER_VIRTUAL, NULL);
+		if (ret)
+			return ret;
+		mkms->encoders[i].possible_crtcs = desc->encoder_crtcs[i];
+	}
 
-	return mkms_writeback_init(mkms, output);
+	for (i = 0; i < desc->num_connectors; i++) {
+		struct mkms_connector *mconn = &mkms->connectors[i];
+		u32 encoders = desc->connectors[i].possible_encoders;
+
+		mconn->status = desc->connectors[i].status;
+		ret = drmm_connector_init(drm, &mconn->base,
+					  &mkms_connector_funcs,
+					  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
+		if (ret)
+			return ret;
+		drm_connector_helper_add(&mconn->base,
+					 &mkms_connector_helper_funcs);
+
+		for (j = 0; j < desc->num_encoders; j++) {
+			if (!(encoders & BIT(j)))
+				continue;
+			ret = drm_connector_attach_encoder(&mconn->base,
+							   &mkms->encoders[j]);
+			if (ret)
+				return ret;
+		}
+	}
+
+	return 0;
+}
+
+/**
+ * mkms_output_link_clones - say which encoders can share a CRTC
+ * @mkms: the device, with all its encoders and writeback connectors
+ *
+ * A CRTC drives its writeback connector and one virtual encoder at once,
+ * so each writeback encoder is a clone of every virtual encoder that can
+ * drive its CRTC, and the other way round.
+ */
+void mkms_output_link_clones(struct mkms_device *mkms)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < mkms->num_outputs; i++) {
+		struct mkms_output *output = &mkms->outputs[i];
+		struct drm_encoder *wb_encoder = &output->wb.encoder;
+		u32 clones = drm_encoder_mask(wb_encoder);
+
+		if (!output->has_wb)
+			continue;
+
+		for (j = 0; j < mkms->desc.num_encoders; j++) {
+			struct drm_encoder *encoder = &mkms->encoders[j];
+
+			if (!(encoder->possible_crtcs &
+			      drm_crtc_mask(&output->crtc)))
+				continue;
+			encoder->possible_clones |= drm_encoder_mask(encoder) |
+						    drm_encoder_mask(wb_encoder);
+			clones |= drm_encoder_mask(encoder);
+		}
+		wb_encoder->possible_clones = clones;
+	}
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Planes: each display pipe has a primary plane, num_overlays overlay
- * planes and a cursor plane, scanned out from GEM shmem framebuffers, each
- * with a mutable zpos, a plane alpha and a pixel blend mode. The
+ * Planes: each display pipe has a primary plane, overlay planes and
+ * perhaps a cursor plane (struct mkms_desc_crtc), scanned out from GEM
+ * shmem framebuffers, each with a mutable zpos, a plane alpha and a pixel
+ * blend mode. The
  * shadow-plane helpers map the buffer when a commit starts, and unmap it
  * when the next commit on the plane has programmed the hardware
  * (end_fb_access of the old state, at the end of
@@ -122,9 +123,10 @@ static const struct drm_plane_helper_funcs mkms_plane_helper_funcs = {
 
 /* The plane properties every mkms plane has. */
 static int mkms_plane_add_properties(struct mkms_device *mkms,
-				     struct drm_plane *plane, unsigned int slot)
+				     struct drm_plane *plane, unsigned int pipe,
+				     unsigned int slot)
 {
-	unsigned int top = mkms->num_overlays + 1;
+	unsigned int top = mkms->desc.crtcs[pipe].overlays + 1;
 	unsigned int zpos;
 	int ret;
 
@@ -179,7 +181,7 @@ struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 	mplane->pipe = pipe;
 	mplane->slot = slot;
 	drm_plane_helper_add(&mplane->base, &mkms_plane_helper_funcs);
-	ret = mkms_plane_add_properties(mkms, &mplane->base, slot);
+	ret = mkms_plane_add_properties(mkms, &mplane->base, pipe, slot);
 	if (ret)
 		return ERR_PTR(ret);
 	/* A hint only: the virtual scanout reads the whole plane every frame. */

@@ -225,13 +225,15 @@ static const struct drm_encoder_helper_funcs mkms_wb_encoder_helper_funcs = {
 /**
  * mkms_writeback_init - create the writeback connector of an output
  * @mkms: the device
- * @output: the output, whose CRTC and encoder exist already
+ * @output: the output, whose CRTC exists already
+ *
+ * mkms_output_link_clones() then makes its encoder a clone of the virtual
+ * encoders that can drive the CRTC.
  *
  * Returns: 0 or a negative errno.
  */
 int mkms_writeback_init(struct mkms_device *mkms, struct mkms_output *output)
 {
-	u32 clones;
 	int ret;
 
 	spin_lock_init(&output->wb_lock);
@@ -245,12 +247,7 @@ int mkms_writeback_init(struct mkms_device *mkms, struct mkms_output *output)
 		return ret;
 
 	drm_connector_helper_add(&output->wb.base, &mkms_wb_helper_funcs);
-
-	/* The CRTC drives both at once: each encoder is the other's clone. */
-	clones = drm_encoder_mask(&output->encoder) |
-		 drm_encoder_mask(&output->wb.encoder);
-	output->encoder.possible_clones = clones;
-	output->wb.encoder.possible_clones = clones;
+	output->has_wb = true;
 	return 0;
 }
 
@@ -293,6 +290,8 @@ void mkms_writeback_unplug(struct mkms_device *mkms)
 		unsigned long flags;
 		bool empty;
 
+		if (!output->has_wb)
+			continue;
 		spin_lock_irqsave(&output->wb_lock, flags);
 		for (;;) {
 			spin_lock(&wb->job_lock);

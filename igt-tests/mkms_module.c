@@ -23,6 +23,14 @@
  *		one), unbind one while the other keeps flipping; the other
  *		never stops, and the first binds again and works.
  *
+ * SUBTEST: multi-crtc
+ * Description: Loaded with four CRTCs and two overlays each, a device has
+ *		four pipes of four planes, one connector and one writeback
+ *		connector each, every plane and encoder tied to its own
+ *		CRTC; all four light in one commit and flip together; an
+ *		unbind with a flip in flight on each leaves the old fd
+ *		failing with ENODEV, and a rebind works.
+ *
  * SUBTEST: bad-params
  * Description: Loading mkms with a parameter out of range or not a
  *		number fails with EINVAL and leaves nothing behind: no
@@ -36,6 +44,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -273,6 +282,141 @@ static void test_multi_device(void)
 		reload(NULL);
 }
 
+/* The CRTC index an object with @mask as its possible CRTCs is tied to. */
+static int only_crtc(uint32_t mask)
+{
+	igt_assert_f(mask && !(mask & (mask - 1)),
+		     "possible CRTCs 0x%x: want exactly one\n", mask);
+	return __builtin_ctz(mask);
+}
+
+/* Light every pipe of @d, connector i on CRTC i, with one commit. */
+static void light_all_pipes(struct dut *d, const uint32_t *crtcs,
+			    const uint32_t *connectors,
+			    const uint32_t *primaries, unsigned int n,
+			    uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t crtc = d->crtc_id;
+	int ret;
+
+	for (unsigned int i = 0; i < n; i++) {
+		d->crtc_id = crtcs[i];
+		dut_add(req, d, crtcs[i], DRM_MODE_OBJECT_CRTC, "MODE_ID",
+			d->mode_blob);
+		dut_add(req, d, crtcs[i], DRM_MODE_OBJECT_CRTC, "ACTIVE", 1);
+		dut_add(req, d, connectors[i], DRM_MODE_OBJECT_CONNECTOR,
+			"CRTC_ID", crtcs[i]);
+		dut_add_plane(req, d, primaries[i], d->buf[i & 1].fb_id,
+			      d->mode.hdisplay, d->mode.vdisplay, 0, 0,
+			      d->mode.hdisplay, d->mode.vdisplay);
+	}
+	d->crtc_id = crtc;
+	ret = drmModeAtomicCommit(d->fd, req, flags |
+				  DRM_MODE_ATOMIC_ALLOW_MODESET |
+				  DRM_MODE_PAGE_FLIP_EVENT, d);
+	drmModeAtomicFree(req);
+	igt_assert_f(ret == 0, "lighting %u pipes: %s\n", n, strerror(errno));
+}
+
+static void wait_flips(struct dut *d, unsigned int n)
+{
+	d->flips = 0;
+	while (d->flips < n && dut_wait_event(d, 2000))
+		;
+	igt_assert_f(d->flips == n, "%u of %u flip events within 2 s each\n",
+		     d->flips, n);
+}
+
+static void test_multi_crtc(void)
+{
+	enum { PIPES = 4, OVERLAYS = 2 };
+	uint32_t crtcs[PIPES], connectors[PIPES], primaries[PIPES];
+	unsigned int planes_of[PIPES][3] = {};
+	struct dut *d = &dev[0];
+	drmModePlaneRes *planes;
+	drmModeRes *res;
+
+	igt_require_f(!strcmp(module, MKMS_DRIVER_NAME),
+		      "the parameters are mkms's, the driver is %s\n", module);
+	reload(MKMS_PARAM_NUM_CRTCS "=4 " MKMS_PARAM_NUM_OVERLAYS "=2");
+
+	res = drmModeGetResources(d->fd);
+	igt_assert(res);
+	igt_assert_eq(res->count_crtcs, PIPES);
+	igt_assert_eq(res->count_connectors, PIPES);
+	memcpy(crtcs, res->crtcs, sizeof(crtcs));
+	for (int i = 0; i < PIPES; i++) {
+		drmModeConnector *c = drmModeGetConnector(d->fd,
+							  res->connectors[i]);
+		drmModeEncoder *e;
+
+		igt_assert(c && c->count_encoders == 1);
+		igt_assert_eq(c->connection, DRM_MODE_CONNECTED);
+		e = drmModeGetEncoder(d->fd, c->encoders[0]);
+		igt_assert(e);
+		igt_assert_f(only_crtc(e->possible_crtcs) == i,
+			     "connector %d's encoder drives CRTCs 0x%x\n", i,
+			     e->possible_crtcs);
+		connectors[i] = c->connector_id;
+		drmModeFreeEncoder(e);
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+
+	igt_assert_eq(drmSetClientCap(d->fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS,
+				      1), 0);
+	res = drmModeGetResources(d->fd);
+	igt_assert(res);
+	igt_assert_f(res->count_connectors == 2 * PIPES,
+		     "%d connectors with writeback: want %d\n",
+		     res->count_connectors, 2 * PIPES);
+	drmModeFreeResources(res);
+
+	planes = drmModeGetPlaneResources(d->fd);
+	igt_assert(planes);
+	igt_assert_eq(planes->count_planes, PIPES * (OVERLAYS + 2));
+	for (uint32_t i = 0; i < planes->count_planes; i++) {
+		uint32_t id = planes->planes[i];
+		drmModePlane *p = drmModeGetPlane(d->fd, id);
+		uint32_t prop = dut_prop_id(d->fd, id, DRM_MODE_OBJECT_PLANE,
+					    "type");
+		uint64_t type = dut_prop_value(d->fd, id, DRM_MODE_OBJECT_PLANE,
+					       prop);
+		int pipe;
+
+		igt_assert(p && type <= DRM_PLANE_TYPE_CURSOR);
+		pipe = only_crtc(p->possible_crtcs);
+		igt_assert(pipe < PIPES);
+		planes_of[pipe][type]++;
+		if (type == DRM_PLANE_TYPE_PRIMARY)
+			primaries[pipe] = id;
+		drmModeFreePlane(p);
+	}
+	drmModeFreePlaneResources(planes);
+	for (int i = 0; i < PIPES; i++)
+		igt_assert_f(planes_of[i][DRM_PLANE_TYPE_PRIMARY] == 1 &&
+			     planes_of[i][DRM_PLANE_TYPE_OVERLAY] == OVERLAYS &&
+			     planes_of[i][DRM_PLANE_TYPE_CURSOR] == 1,
+			     "pipe %d: %u primary, %u overlay, %u cursor planes\n",
+			     i, planes_of[i][DRM_PLANE_TYPE_PRIMARY],
+			     planes_of[i][DRM_PLANE_TYPE_OVERLAY],
+			     planes_of[i][DRM_PLANE_TYPE_CURSOR]);
+
+	light_all_pipes(d, crtcs, connectors, primaries, PIPES, 0);
+	wait_flips(d, PIPES);
+	light_all_pipes(d, crtcs, connectors, primaries, PIPES,
+			DRM_MODE_ATOMIC_NONBLOCK);
+	wait_flips(d, PIPES);
+
+	light_all_pipes(d, crtcs, connectors, primaries, PIPES,
+			DRM_MODE_ATOMIC_NONBLOCK);
+	dut_unbind(d);
+	dut_assert_gone(d);
+	dut_rebind_and_flip(d);
+	reload(NULL);
+}
+
 static void test_bad_params(void)
 {
 	/* mkms checks the ranges, the kernel's parser the numbers. */
@@ -284,6 +428,8 @@ static void test_bad_params(void)
 		{ MKMS_PARAM_NUM_DEVICES "=33", EINVAL },
 		{ MKMS_PARAM_NUM_DEVICES "=-1", EINVAL },
 		{ MKMS_PARAM_NUM_DEVICES "=two", EINVAL },
+		{ MKMS_PARAM_NUM_CRTCS "=0", EINVAL },
+		{ MKMS_PARAM_NUM_CRTCS "=33", EINVAL },
 		{ MKMS_PARAM_NUM_OVERLAYS "=9", EINVAL },
 		{ MKMS_PARAM_NUM_OVERLAYS "=4294967296", ERANGE },
 	};
@@ -342,6 +488,10 @@ int igt_main()
 	igt_describe("Unbinding one of several devices leaves the others working.");
 	igt_subtest("unbind-multi-device")
 		test_multi_device();
+
+	igt_describe("Four CRTCs: each pipe its own planes and connector, all flip together.");
+	igt_subtest("multi-crtc")
+		test_multi_crtc();
 
 	igt_describe("A parameter out of range fails the load with EINVAL and leaves nothing.");
 	igt_subtest("bad-params")

@@ -43,6 +43,16 @@
 
 /* Load-time module parameter: how many devices (mkms.0, mkms.1, ...). */
 #define MKMS_PARAM_NUM_DEVICES		"num_devices"
+#define MKMS_MAX_DEVICES		32
+
+/*
+ * Load-time module parameter: CRTCs per device, each with its own encoder,
+ * connector and writeback connector; 1..MKMS_MAX_CRTCS.
+ */
+#define MKMS_PARAM_NUM_CRTCS		"num_crtcs"
+#define MKMS_MAX_CRTCS			32
+#define MKMS_MAX_ENCODERS		32
+#define MKMS_MAX_CONNECTORS		32
 
 /* Load-time module parameter: overlay planes per CRTC, 0..MKMS_MAX_OVERLAYS. */
 #define MKMS_PARAM_NUM_OVERLAYS		"num_overlays"
