@@ -3,8 +3,9 @@
  * mkms: a virtual KMS driver built on DRM managed lifetimes.
  *
  * The module registers the platform driver "mkms" and creates num_devices
- * platform devices mkms.0 ... mkms.N-1 for it to bind to, so that every
- * device can be unbound and bound again through sysfs like real hardware:
+ * platform devices mkms.0 ... mkms.N-1 for it to bind to, and more as
+ * configfs asks (mkms_configfs.c), so that every device can be unbound and
+ * bound again through sysfs like real hardware:
  *
  *   echo mkms.0 > /sys/bus/platform/drivers/mkms/unbind
  *   echo mkms.0 > /sys/bus/platform/drivers/mkms/bind
@@ -446,6 +447,10 @@ static int __init mkms_init(void)
 		}
 	}
 
+	ret = mkms_configfs_register();
+	if (ret)
+		goto err_devices;
+
 	kfree(desc);
 	return 0;
 
@@ -461,6 +466,7 @@ err_desc:
 
 static void __exit mkms_exit(void)
 {
+	mkms_configfs_unregister();
 	mkms_destroy_devices();
 	platform_driver_unregister(&mkms_platform_driver);
 	destroy_workqueue(mkms_release_wq);

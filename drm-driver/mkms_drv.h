@@ -92,7 +92,7 @@ struct mkms_desc_connector {
  * @connectors: the connectors, in index order
  *
  * A plain value: the platform device carries one as its platform data
- * (built from the module parameters), and
+ * (built from the module parameters or from a configfs description), and
  * probe copies it into the drm_device, so that nothing the device reads
  * afterwards belongs to anyone else. mkms_desc_check() says whether one is
  * valid.
@@ -188,7 +188,8 @@ struct mkms_output {
 /**
  * struct mkms_connector - a virtual connector
  * @base: the DRM connector
- * @status: what detect reports
+ * @status: what detect reports; written under mode_config.mutex by
+ *	mkms_connector_set_status()
  *
  * drmm-managed, like every KMS object of the driver.
  */
@@ -387,6 +388,15 @@ struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 				    enum drm_plane_type type,
 				    unsigned int pipe, unsigned int slot);
 
+/* mkms_configfs.c */
+#if IS_ENABLED(CONFIG_CONFIGFS_FS)
+int mkms_configfs_register(void);
+void mkms_configfs_unregister(void);
+#else
+static inline int mkms_configfs_register(void) { return 0; }
+static inline void mkms_configfs_unregister(void) { }
+#endif
+
 /* mkms_fault.c */
 int mkms_fault_probe(struct device *dev, unsigned int step);
 void mkms_fault_stall(struct mkms_device *mkms, enum mkms_stall_point point);
@@ -397,6 +407,8 @@ int mkms_output_init(struct mkms_device *mkms, unsigned int index);
 int mkms_connectors_init(struct mkms_device *mkms);
 void mkms_output_link_clones(struct mkms_device *mkms);
 int mkms_connector_get_modes(struct drm_connector *connector);
+int mkms_connector_set_status(struct mkms_device *mkms, unsigned int index,
+			      enum drm_connector_status status);
 
 /* mkms_writeback.c */
 int mkms_writeback_init(struct mkms_device *mkms, struct mkms_output *output);

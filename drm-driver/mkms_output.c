@@ -178,3 +178,35 @@ void mkms_output_link_clones(struct mkms_device *mkms)
 		wb_encoder->possible_clones = clones;
 	}
 }
+
+/**
+ * mkms_connector_set_status - plug or unplug a virtual connector
+ * @mkms: the device
+ * @index: the connector's index
+ * @status: its new status
+ *
+ * What a cable does: the connector's status changes and userspace is told
+ * with a hotplug uevent. The device must be entered (drm_dev_enter()).
+ *
+ * Returns: 0, or -EINVAL if there is no such connector.
+ */
+int mkms_connector_set_status(struct mkms_device *mkms, unsigned int index,
+			      enum drm_connector_status status)
+{
+	struct drm_device *drm = &mkms->drm;
+	struct mkms_connector *mconn;
+	bool changed;
+
+	if (index >= mkms->desc.num_connectors)
+		return -EINVAL;
+	mconn = &mkms->connectors[index];
+
+	mutex_lock(&drm->mode_config.mutex);
+	changed = mconn->status != status;
+	WRITE_ONCE(mconn->status, status);
+	mutex_unlock(&drm->mode_config.mutex);
+
+	if (changed)
+		drm_kms_helper_connector_hotplug_event(&mconn->base);
+	return 0;
+}
