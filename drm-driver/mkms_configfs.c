@@ -12,15 +12,18 @@
  *	connectors/<connector>/status		1 connected, 2 disconnected,
  *						3 unknown; writable while
  *						enabled (a hotplug)
+ *	connectors/<connector>/edid		its EDID (binary); writable
+ *						while enabled (a new monitor)
  *	connectors/<connector>/possible_encoders/	links to encoders
  *
  * The layout is vkms's, so that what users know of one works with the
- * other. The description and the running device are separate objects:
- * enabling turns the description into a struct mkms_desc, which the
- * platform device carries and probe copies into the drm_device. Editing
- * or removing the tree afterwards changes only the description; the only
- * path from here into a running device is mkms_cfs_push_status(), which
- * holds the device lock and enters the drm_device.
+ * other (edid is mkms's). The description and the running device are
+ * separate objects: enabling turns the description into a struct
+ * mkms_desc, which the platform device carries and probe copies into the
+ * drm_device. Editing or removing the tree afterwards changes only the
+ * description; the only paths from here into a running device are
+ * mkms_cfs_push_status() and mkms_cfs_push_edid(), which hold the device
+ * lock and enter the drm_device.
  *
  * Locking: configfs serialises mkdir, rmdir, link and unlink within the
  * subsystem; attribute reads and writes take the device's @lock.
@@ -35,6 +38,7 @@
 #include <linux/string.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_edid.h>
 
 #include "mkms_drv.h"
 
@@ -97,6 +101,8 @@ struct mkms_cfs_device {
  * @type: a plane's enum drm_plane_type
  * @writeback: a CRTC has a writeback connector
  * @status: a connector's enum drm_connector_status
+ * @edid: a connector's EDID, or NULL
+ * @edid_len: its length in bytes
  * @index: a connector's index in the running device, while enabled
  */
 struct mkms_cfs_obj {
@@ -110,6 +116,8 @@ struct mkms_cfs_obj {
 	unsigned int type;
 	bool writeback;
 	enum drm_connector_status status;
+	u8 *edid;
+	size_t edid_len;
 	unsigned int index;
 };
 
@@ -168,26 +176,57 @@ static void mkms_cfs_disable(struct mkms_cfs_device *dev)
 }
 
 /*
- * Plug or unplug a connector of the running device, if it is bound: the
- * device lock keeps it from being unbound meanwhile, drm_dev_enter() keeps
- * it from having been unplugged.
+ * Enter the running device of @dev, if it is bound: the device lock keeps
+ * it from being unbound meanwhile, drm_dev_enter() keeps it from having
+ * been unplugged. Returns it, or NULL; mkms_cfs_exit() leaves it.
  */
-static void mkms_cfs_push_status(struct mkms_cfs_obj *obj)
+static struct mkms_device *mkms_cfs_enter(struct mkms_cfs_device *dev,
+					  int *idx)
 {
-	struct platform_device *pdev = obj->dev->pdev;
+	struct platform_device *pdev = dev->pdev;
 	struct mkms_device *mkms;
-	int idx;
 
 	if (!pdev)
-		return;
+		return NULL;
 
 	device_lock(&pdev->dev);
 	mkms = pdev->dev.driver ? platform_get_drvdata(pdev) : NULL;
-	if (mkms && drm_dev_enter(&mkms->drm, &idx)) {
-		mkms_connector_set_status(mkms, obj->index, obj->status);
-		drm_dev_exit(idx);
-	}
+	if (mkms && drm_dev_enter(&mkms->drm, idx))
+		return mkms;
 	device_unlock(&pdev->dev);
+	return NULL;
+}
+
+static void mkms_cfs_exit(struct mkms_cfs_device *dev, int idx)
+{
+	drm_dev_exit(idx);
+	device_unlock(&dev->pdev->dev);
+}
+
+/* Plug or unplug a connector of the running device. */
+static void mkms_cfs_push_status(struct mkms_cfs_obj *obj)
+{
+	struct mkms_device *mkms;
+	int idx;
+
+	mkms = mkms_cfs_enter(obj->dev, &idx);
+	if (!mkms)
+		return;
+	mkms_connector_set_status(mkms, obj->index, obj->status);
+	mkms_cfs_exit(obj->dev, idx);
+}
+
+/* Give a connector of the running device another monitor. */
+static void mkms_cfs_push_edid(struct mkms_cfs_obj *obj)
+{
+	struct mkms_device *mkms;
+	int idx;
+
+	mkms = mkms_cfs_enter(obj->dev, &idx);
+	if (!mkms)
+		return;
+	mkms_connector_set_edid(mkms, obj->index, obj->edid, obj->edid_len);
+	mkms_cfs_exit(obj->dev, idx);
 }
 
 /* ---- From a description to a struct mkms_desc --------------------------- */
@@ -216,10 +255,23 @@ static u32 mkms_cfs_link_mask(struct mkms_cfs_obj *obj)
 	return mask;
 }
 
+/* The size of the struct mkms_desc of @dev, with its EDIDs. */
+static size_t mkms_cfs_desc_size(struct mkms_cfs_device *dev)
+{
+	struct mkms_cfs_obj *obj;
+	size_t size = sizeof(struct mkms_desc);
+
+	list_for_each_entry(obj, &dev->objs[MKMS_CFS_CONNECTOR], node)
+		size += obj->edid_len;
+	return size;
+}
+
+/* @desc has mkms_cfs_desc_size() bytes. */
 static int mkms_cfs_build(struct mkms_cfs_device *dev, struct mkms_desc *desc,
 			  const char **why)
 {
 	u8 primaries[MKMS_MAX_CRTCS] = {}, cursors[MKMS_MAX_CRTCS] = {};
+	u8 *edids = (u8 *)(desc + 1);
 	struct mkms_cfs_obj *obj;
 	unsigned int i = 0;
 	int crtc;
@@ -271,6 +323,12 @@ static int mkms_cfs_build(struct mkms_cfs_device *dev, struct mkms_desc *desc,
 	list_for_each_entry(obj, &dev->objs[MKMS_CFS_CONNECTOR], node) {
 		desc->connectors[i].possible_encoders = mkms_cfs_link_mask(obj);
 		desc->connectors[i].status = obj->status;
+		desc->connectors[i].edid_offset = desc->edid_bytes;
+		desc->connectors[i].edid_len = obj->edid_len;
+		if (obj->edid_len)
+			memcpy(edids + desc->edid_bytes, obj->edid,
+			       obj->edid_len);
+		desc->edid_bytes += obj->edid_len;
 		obj->index = i++;
 	}
 
@@ -369,6 +427,68 @@ static ssize_t mkms_cfs_status_store(struct config_item *item,
 	return len;
 }
 
+static ssize_t mkms_cfs_edid_read(struct config_item *item, void *buf,
+				  size_t max)
+{
+	struct mkms_cfs_obj *obj = to_cfs_obj(item);
+	ssize_t ret;
+
+	mutex_lock(&obj->dev->lock);
+	ret = obj->edid_len;
+	if (buf && max < obj->edid_len)
+		ret = -EAGAIN;	/* it grew since configfs asked its size */
+	else if (buf && obj->edid_len)
+		memcpy(buf, obj->edid, obj->edid_len);
+	mutex_unlock(&obj->dev->lock);
+	return ret;
+}
+
+/*
+ * configfs hands over what was written when the file is closed, and
+ * ignores what this returns: anything of at least one EDID block is taken
+ * as it is (a broken EDID is a monitor's problem, which the DRM core
+ * handles), anything shorter removes the EDID.
+ */
+static ssize_t mkms_cfs_edid_write(struct config_item *item, const void *buf,
+				   size_t len)
+{
+	struct mkms_cfs_obj *obj = to_cfs_obj(item);
+	u8 *edid = NULL;
+
+	if (len >= EDID_LENGTH) {
+		edid = kmemdup(buf, len, GFP_KERNEL);
+		if (!edid)
+			return -ENOMEM;
+	} else {
+		len = 0;
+	}
+
+	mutex_lock(&obj->dev->lock);
+	kfree(obj->edid);
+	obj->edid = edid;
+	obj->edid_len = len;
+	if (!list_empty(&obj->node))
+		mkms_cfs_push_edid(obj);
+	mutex_unlock(&obj->dev->lock);
+	return len;
+}
+
+static struct configfs_bin_attribute mkms_cfs_attr_edid = {
+	.cb_attr = {
+		.ca_name	= "edid",
+		.ca_owner	= THIS_MODULE,
+		.ca_mode	= 0600,
+	},
+	.cb_max_size	= MKMS_EDID_MAX,
+	.read		= mkms_cfs_edid_read,
+	.write		= mkms_cfs_edid_write,
+};
+
+static struct configfs_bin_attribute *mkms_cfs_connector_bin_attrs[] = {
+	&mkms_cfs_attr_edid,
+	NULL
+};
+
 /* Root only, like the rest of the driver's knobs. */
 #define MKMS_CFS_ATTR(_name)					\
 static struct configfs_attribute mkms_cfs_attr_##_name = {	\
@@ -400,7 +520,10 @@ static struct configfs_attribute *mkms_cfs_connector_attrs[] = {
 
 static void mkms_cfs_obj_release(struct config_item *item)
 {
-	kfree(to_cfs_obj(item));
+	struct mkms_cfs_obj *obj = to_cfs_obj(item);
+
+	kfree(obj->edid);
+	kfree(obj);
 }
 
 static struct configfs_item_operations mkms_cfs_obj_ops = {
@@ -425,6 +548,7 @@ static const struct config_item_type mkms_cfs_obj_types[MKMS_CFS_KINDS] = {
 	[MKMS_CFS_CONNECTOR] = {
 		.ct_item_ops	= &mkms_cfs_obj_ops,
 		.ct_attrs	= mkms_cfs_connector_attrs,
+		.ct_bin_attrs	= mkms_cfs_connector_bin_attrs,
 		.ct_owner	= THIS_MODULE,
 	},
 };
@@ -622,24 +746,21 @@ static ssize_t mkms_cfs_enabled_store(struct config_item *item,
 	if (kstrtobool(page, &enable))
 		return -EINVAL;
 
-	desc = kmalloc(sizeof(*desc), GFP_KERNEL);
-	if (!desc)
-		return -ENOMEM;
-
 	mutex_lock(&dev->lock);
 	if (!enable) {
 		mkms_cfs_disable(dev);
 	} else if (!dev->pdev) {
-		ret = mkms_cfs_build(dev, desc, &why);
-		if (ret)
+		desc = kvmalloc(mkms_cfs_desc_size(dev), GFP_KERNEL);
+		ret = desc ? mkms_cfs_build(dev, desc, &why) : -ENOMEM;
+		if (ret == -EINVAL)
 			pr_notice_ratelimited("mkms: %s: cannot enable: %s\n",
 					      config_item_name(item), why);
-		else
+		else if (!ret)
 			ret = mkms_cfs_enable(dev, desc);
+		kvfree(desc);
 	}
 	mutex_unlock(&dev->lock);
 
-	kfree(desc);
 	return ret ?: len;
 }
 

@@ -86,7 +86,8 @@ static const struct drm_mode_config_funcs mkms_mode_config_funcs = {
 	.atomic_commit	= drm_atomic_helper_commit,
 };
 
-static int mkms_modeset_init(struct mkms_device *mkms)
+static int mkms_modeset_init(struct mkms_device *mkms,
+			     const struct mkms_desc *desc)
 {
 	struct drm_device *drm = &mkms->drm;
 	unsigned int i;
@@ -124,7 +125,7 @@ static int mkms_modeset_init(struct mkms_device *mkms)
 			return ret;
 	}
 
-	ret = mkms_connectors_init(mkms);
+	ret = mkms_connectors_init(mkms, desc);
 	if (ret)
 		return ret;
 
@@ -203,7 +204,7 @@ static int mkms_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	ret = mkms_fault_probe(dev, 4) ?: mkms_modeset_init(mkms);
+	ret = mkms_fault_probe(dev, 4) ?: mkms_modeset_init(mkms, desc);
 	if (ret)
 		return ret;
 
@@ -310,6 +311,11 @@ int mkms_desc_check(const struct mkms_desc *desc, const char **why)
 			*why = "a connector has no possible encoder";
 			return -EINVAL;
 		}
+		if (c->edid_len > MKMS_EDID_MAX ||
+		    (u64)c->edid_offset + c->edid_len > desc->edid_bytes) {
+			*why = "a connector's EDID is out of bounds";
+			return -EINVAL;
+		}
 		if (c->status != connector_status_connected &&
 		    c->status != connector_status_disconnected &&
 		    c->status != connector_status_unknown) {
@@ -323,7 +329,8 @@ int mkms_desc_check(const struct mkms_desc *desc, const char **why)
 
 /**
  * mkms_device_create - create a platform device for the driver to bind to
- * @desc: what the device is made of, valid (mkms_desc_check()); copied
+ * @desc: what the device is made of, valid (mkms_desc_check()), with its
+ *	EDIDs; copied
  *
  * The device is named mkms.<id>, with the lowest id free.
  *
@@ -339,7 +346,7 @@ struct platform_device *mkms_device_create(const struct mkms_desc *desc)
 		return ERR_PTR(id);
 
 	pdev = platform_device_register_data(NULL, MKMS_DRIVER_NAME, id, desc,
-					     sizeof(*desc));
+					     mkms_desc_size(desc));
 	if (IS_ERR(pdev))
 		ida_free(&mkms_ida, id);
 	return pdev;

@@ -76,10 +76,16 @@ struct mkms_desc_crtc {
  * @possible_encoders: mask of the encoders (indices into
  *	mkms_desc.encoder_crtcs) that can drive it; at least one
  * @status: enum drm_connector_status it starts with
+ * @edid_offset: where its EDID starts among the bytes that follow the
+ *	struct mkms_desc
+ * @edid_len: the EDID's length in bytes, at most MKMS_EDID_MAX; 0: none,
+ *	the connector has the standard modes
  */
 struct mkms_desc_connector {
 	u32 possible_encoders;
 	u8 status;
+	u32 edid_offset;
+	u32 edid_len;
 };
 
 /**
@@ -90,12 +96,14 @@ struct mkms_desc_connector {
  * @crtcs: the pipes, in CRTC index order
  * @encoder_crtcs: possible_crtcs of each encoder, never 0
  * @connectors: the connectors, in index order
+ * @edid_bytes: the number of bytes of EDIDs that follow the structure
  *
  * A plain value: the platform device carries one as its platform data
  * (built from the module parameters or from a configfs description), and
  * probe copies it into the drm_device, so that nothing the device reads
  * afterwards belongs to anyone else. mkms_desc_check() says whether one is
- * valid.
+ * valid. The connectors' EDIDs follow it, @edid_bytes of them: a
+ * description is mkms_desc_size() bytes.
  */
 struct mkms_desc {
 	unsigned int num_crtcs;
@@ -104,7 +112,20 @@ struct mkms_desc {
 	struct mkms_desc_crtc crtcs[MKMS_MAX_CRTCS];
 	u32 encoder_crtcs[MKMS_MAX_ENCODERS];
 	struct mkms_desc_connector connectors[MKMS_MAX_CONNECTORS];
+	u32 edid_bytes;
 };
+
+static inline size_t mkms_desc_size(const struct mkms_desc *desc)
+{
+	return sizeof(*desc) + desc->edid_bytes;
+}
+
+/* The EDID of connector @i of @desc, mkms_desc_connector.edid_len bytes */
+static inline const u8 *mkms_desc_edid(const struct mkms_desc *desc,
+				       unsigned int i)
+{
+	return (const u8 *)(desc + 1) + desc->connectors[i].edid_offset;
+}
 
 /* Where the commit tail can be made to stall; see mkms_fault.c. */
 enum mkms_stall_point {
@@ -190,12 +211,18 @@ struct mkms_output {
  * @base: the DRM connector
  * @status: what detect reports; written under mode_config.mutex by
  *	mkms_connector_set_status()
+ * @edid: the EDID its modes come from (drmm memory), or NULL for the
+ *	standard modes; replaced under mode_config.mutex by
+ *	mkms_connector_set_edid()
+ * @edid_len: its length in bytes
  *
  * drmm-managed, like every KMS object of the driver.
  */
 struct mkms_connector {
 	struct drm_connector base;
 	enum drm_connector_status status;
+	u8 *edid;
+	size_t edid_len;
 };
 
 static inline struct mkms_connector *
@@ -404,11 +431,14 @@ void mkms_fault_debugfs_init(struct drm_minor *minor);
 
 /* mkms_output.c */
 int mkms_output_init(struct mkms_device *mkms, unsigned int index);
-int mkms_connectors_init(struct mkms_device *mkms);
+int mkms_connectors_init(struct mkms_device *mkms,
+			 const struct mkms_desc *desc);
 void mkms_output_link_clones(struct mkms_device *mkms);
 int mkms_connector_get_modes(struct drm_connector *connector);
 int mkms_connector_set_status(struct mkms_device *mkms, unsigned int index,
 			      enum drm_connector_status status);
+int mkms_connector_set_edid(struct mkms_device *mkms, unsigned int index,
+			    const u8 *edid, size_t len);
 
 /* mkms_writeback.c */
 int mkms_writeback_init(struct mkms_device *mkms, struct mkms_output *output);

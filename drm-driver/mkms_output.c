@@ -48,9 +48,48 @@ int mkms_connector_get_modes(struct drm_connector *connector)
 	return count;
 }
 
+/*
+ * A virtual connector's modes: those of its EDID if it has one (which the
+ * DRM core parses like any monitor's, broken ones included), else the
+ * standard ones.
+ */
+static int mkms_connector_get_edid_modes(struct drm_connector *connector)
+{
+	struct mkms_connector *mconn = to_mkms_connector(connector);
+	const struct drm_edid *drm_edid;
+	int count;
+
+	if (!mconn->edid) {
+		drm_edid_connector_update(connector, NULL);
+		return mkms_connector_get_modes(connector);
+	}
+
+	drm_edid = drm_edid_alloc(mconn->edid, mconn->edid_len);
+	count = mkms_edid_connector_update(connector, drm_edid);
+	drm_edid_free(drm_edid);
+	return count;
+}
+
 static const struct drm_connector_helper_funcs mkms_connector_helper_funcs = {
-	.get_modes = mkms_connector_get_modes,
+	.get_modes = mkms_connector_get_edid_modes,
 };
+
+/* A drmm copy of @len bytes at @data, or NULL if @len is 0. */
+static int mkms_connector_copy_edid(struct mkms_device *mkms, const u8 *data,
+				    size_t len, u8 **copy)
+{
+	u8 *edid;
+
+	*copy = NULL;
+	if (!len)
+		return 0;
+	edid = drmm_kmalloc(&mkms->drm, len, GFP_KERNEL);
+	if (!edid)
+		return -ENOMEM;
+	memcpy(edid, data, len);
+	*copy = edid;
+	return 0;
+}
 
 /**
  * mkms_output_init - create the display pipe with the given index
@@ -94,12 +133,13 @@ int mkms_output_init(struct mkms_device *mkms, unsigned int index)
 /**
  * mkms_connectors_init - create the virtual encoders and connectors
  * @mkms: the device, whose CRTCs exist already
+ * @desc: the description with its EDIDs (the platform data), which the
+ *	connectors copy
  *
  * Returns: 0 or a negative errno.
  */
-int mkms_connectors_init(struct mkms_device *mkms)
+int mkms_connectors_init(struct mkms_device *mkms, const struct mkms_desc *desc)
 {
-	const struct mkms_desc *desc = &mkms->desc;
 	struct drm_device *drm = &mkms->drm;
 	unsigned int i, j;
 	int ret;
@@ -124,6 +164,11 @@ int mkms_connectors_init(struct mkms_device *mkms)
 		u32 encoders = desc->connectors[i].possible_encoders;
 
 		mconn->status = desc->connectors[i].status;
+		mconn->edid_len = desc->connectors[i].edid_len;
+		ret = mkms_connector_copy_edid(mkms, mkms_desc_edid(desc, i),
+					       mconn->edid_len, &mconn->edid);
+		if (ret)
+			return ret;
 		ret = drmm_connector_init(drm, &mconn->base,
 					  &mkms_connector_funcs,
 					  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
@@ -131,6 +176,8 @@ int mkms_connectors_init(struct mkms_device *mkms)
 			return ret;
 		drm_connector_helper_add(&mconn->base,
 					 &mkms_connector_helper_funcs);
+		/* Not by default on virtual connectors; ours can have one. */
+		drm_connector_attach_edid_property(&mconn->base);
 
 		for (j = 0; j < desc->num_encoders; j++) {
 			if (!(encoders & BIT(j)))
@@ -208,5 +255,45 @@ int mkms_connector_set_status(struct mkms_device *mkms, unsigned int index,
 
 	if (changed)
 		drm_kms_helper_connector_hotplug_event(&mconn->base);
+	return 0;
+}
+
+/**
+ * mkms_connector_set_edid - give a virtual connector another monitor
+ * @mkms: the device
+ * @index: the connector's index
+ * @edid: the new EDID, copied; not checked, as a monitor's is not
+ * @len: its length in bytes; 0: no EDID, the standard modes
+ *
+ * The connector's modes follow at the next probe, and userspace is told
+ * with a hotplug uevent. The device must be entered (drm_dev_enter()).
+ *
+ * Returns: 0, -EINVAL if there is no such connector, -ENOMEM.
+ */
+int mkms_connector_set_edid(struct mkms_device *mkms, unsigned int index,
+			    const u8 *edid, size_t len)
+{
+	struct drm_device *drm = &mkms->drm;
+	struct mkms_connector *mconn;
+	u8 *copy, *old;
+	int ret;
+
+	if (index >= mkms->desc.num_connectors)
+		return -EINVAL;
+	mconn = &mkms->connectors[index];
+
+	ret = mkms_connector_copy_edid(mkms, edid, len, &copy);
+	if (ret)
+		return ret;
+
+	mutex_lock(&drm->mode_config.mutex);
+	old = mconn->edid;
+	mconn->edid = copy;
+	mconn->edid_len = len;
+	mutex_unlock(&drm->mode_config.mutex);
+
+	if (old)
+		drmm_kfree(drm, old);
+	drm_kms_helper_connector_hotplug_event(&mconn->base);
 	return 0;
 }

@@ -31,6 +31,12 @@
  *		uevent, and GETCONNECTOR reports the new status (no modes
  *		while disconnected); the other connectors are unaffected.
  *
+ * SUBTEST: edid
+ * Description: An EDID written to a connector gives it exactly that
+ *		monitor's modes and EDID property, before enabling and while
+ *		enabled (with a hotplug uevent); a short write removes it and
+ *		brings the standard modes back; one too large gets EFBIG.
+ *
  * SUBTEST: bad-input
  * Description: Every bad write, link and mkdir gets its errno (EINVAL,
  *		EEXIST, EBUSY while enabled, ENOSPC past the limits), and
@@ -614,13 +620,194 @@ static void test_hotplug(void)
 	remove_all();
 }
 
-/* ---- Bad input ------------------------------------------------------------ */
-
 static void assert_errno(int err, int want, const char *what)
 {
 	igt_assert_f(err == want, "%s: want %s, got %s\n", what,
 		     strerror(want), err ? strerror(err) : "success");
 }
+
+/* ---- EDID ----------------------------------------------------------------- */
+
+struct timing {
+	int clock_khz, h, hblank, hso, hsw, v, vblank, vso, vsw;
+};
+
+static const struct timing t720p = { 74250, 1280, 370, 110, 40, 720, 30, 5, 5 };
+static const struct timing t1080p = { 148500, 1920, 280, 88, 44, 1080, 45, 4, 5 };
+
+/*
+ * An EDID 1.4 base block whose only mode is @t, as its preferred detailed
+ * timing: no established or standard timings, no continuous frequency.
+ */
+static void make_edid(uint8_t e[128], const struct timing *t)
+{
+	static const uint8_t header[8] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff,
+					   0xff, 0 };
+	static const char name[13] = "mkms-igt\n    ";
+	uint8_t *d = e + 54, sum = 0;
+	int clock = t->clock_khz / 10;
+
+	memset(e, 0, 128);
+	memcpy(e, header, 8);
+	e[8] = ((('M' - '@') << 2) | (('K' - '@') >> 3));
+	e[9] = ((('K' - '@') & 7) << 5) | ('S' - '@');
+	e[16] = 1;
+	e[17] = 2026 - 1990;
+	e[18] = 1;
+	e[19] = 4;
+	e[20] = 0x80;		/* digital */
+	e[21] = 52;		/* cm */
+	e[22] = 29;
+	e[23] = 120;		/* gamma 2.2 */
+	e[24] = 0x02;		/* preferred timing is native */
+	for (int i = 38; i < 54; i++)
+		e[i] = 1;	/* standard timings unused */
+
+	d[0] = clock & 0xff;
+	d[1] = clock >> 8;
+	d[2] = t->h & 0xff;
+	d[3] = t->hblank & 0xff;
+	d[4] = (t->h >> 8) << 4 | t->hblank >> 8;
+	d[5] = t->v & 0xff;
+	d[6] = t->vblank & 0xff;
+	d[7] = (t->v >> 8) << 4 | t->vblank >> 8;
+	d[8] = t->hso & 0xff;
+	d[9] = t->hsw & 0xff;
+	d[10] = (t->vso & 0xf) << 4 | (t->vsw & 0xf);
+	d[11] = (t->hso >> 8) << 6 | (t->hsw >> 8) << 4 |
+		(t->vso >> 4) << 2 | t->vsw >> 4;
+	d[12] = 520 & 0xff;	/* mm */
+	d[13] = 290 & 0xff;
+	d[14] = (520 >> 8) << 4 | 290 >> 8;
+	d[17] = 0x1e;		/* digital separate sync, +h +v */
+
+	d = e + 72;		/* monitor name */
+	d[3] = 0xfc;
+	memcpy(d + 5, name, 13);
+	e[90 + 3] = 0x10;	/* dummy descriptors */
+	e[108 + 3] = 0x10;
+
+	for (int i = 0; i < 127; i++)
+		sum += e[i];
+	e[127] = -sum;
+}
+
+/* Write @len bytes to a binary attribute in one go; 0 or the errno. */
+static int write_bin(const char *file, const void *buf, size_t len)
+{
+	int fd = open(file, O_WRONLY);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, buf, len) != (ssize_t)len)
+		err = errno ?: EIO;
+	close(fd);
+	return err;
+}
+
+/*
+ * Connector @id must have exactly the modes of an EDID whose only mode is
+ * @t, and @edid as its EDID property.
+ */
+static void assert_edid_modes(int fd, uint32_t id, const struct timing *t,
+			      const uint8_t *edid)
+{
+	drmModeConnector *c = drmModeGetConnector(fd, id);
+	drmModePropertyBlobRes *blob;
+	uint32_t prop;
+	bool found = false;
+
+	igt_assert(c);
+	for (int i = 0; i < c->count_modes; i++)
+		igt_debug("mode %s %d kHz%s\n", c->modes[i].name,
+			  c->modes[i].clock,
+			  c->modes[i].type & DRM_MODE_TYPE_PREFERRED ?
+			  " preferred" : "");
+	for (int i = 0; i < c->count_modes; i++) {
+		const drmModeModeInfo *m = &c->modes[i];
+
+		igt_assert_f(m->hdisplay <= t->h && m->vdisplay <= t->v,
+			     "mode %s on a %dx%d monitor (%d modes)\n", m->name,
+			     t->h, t->v, c->count_modes);
+		if (m->hdisplay == t->h && m->vdisplay == t->v &&
+		    m->clock == (uint32_t)t->clock_khz) {
+			igt_assert_f(m->type & DRM_MODE_TYPE_PREFERRED,
+				     "the EDID's mode is not preferred\n");
+			found = true;
+		}
+	}
+	igt_assert_f(found, "no %dx%d mode among %d\n", t->h, t->v,
+		     c->count_modes);
+	drmModeFreeConnector(c);
+
+	prop = dut_prop_id(fd, id, DRM_MODE_OBJECT_CONNECTOR, "EDID");
+	blob = drmModeGetPropertyBlob(fd, dut_prop_value(fd, id,
+				      DRM_MODE_OBJECT_CONNECTOR, prop));
+	igt_assert_f(blob && blob->length == 128 &&
+		     !memcmp(blob->data, edid, 128),
+		     "the EDID property is not the EDID written\n");
+	drmModeFreePropertyBlob(blob);
+}
+
+static void test_edid(void)
+{
+	uint8_t edid720[128], edid1080[128], back[256];
+	static uint8_t huge[MKMS_EDID_MAX + 128];
+	drmModeConnector *c;
+	uint32_t n0;
+	drmModeRes *res;
+	int fd, sock, rfd;
+	ssize_t n;
+
+	make_edid(edid720, &t720p);
+	make_edid(edid1080, &t1080p);
+
+	describe_two_crtcs();
+	igt_require_f(exists(path("connectors/n0/edid")),
+		      "%s's connectors take no EDID\n", driver);
+	igt_assert_eq(write_bin(path("connectors/n0/edid"), edid720, 128), 0);
+	rfd = open(path("connectors/n0/edid"), O_RDONLY);
+	igt_assert_fd(rfd);
+	n = read(rfd, back, sizeof(back));
+	close(rfd);
+	igt_assert_f(n == 128 && !memcmp(back, edid720, 128),
+		     "edid reads back %zd bytes, not what was written\n", n);
+
+	sock = uevent_socket();
+	fd = enable();
+	res = drmModeGetResources(fd);
+	igt_assert(res && res->count_connectors == 2);
+	n0 = res->connectors[0];
+	drmModeFreeResources(res);
+	assert_edid_modes(fd, n0, &t720p, edid720);
+
+	/* Another monitor while enabled. */
+	igt_assert_eq(write_bin(path("connectors/n0/edid"), edid1080, 128), 0);
+	igt_assert_f(hotplug_seen(sock, n0),
+		     "no hotplug uevent for the new EDID within 2 s\n");
+	assert_edid_modes(fd, n0, &t1080p, edid1080);
+
+	/* No monitor EDID: the standard modes, up to 8192x8192. */
+	cfs_set(path("connectors/n0/edid"), "\n");
+	igt_assert_f(hotplug_seen(sock, n0),
+		     "no hotplug uevent for the removed EDID within 2 s\n");
+	c = drmModeGetConnector(fd, n0);
+	igt_assert(c);
+	igt_assert_f(c->count_modes > 10, "%d standard modes\n",
+		     c->count_modes);
+	drmModeFreeConnector(c);
+
+	assert_errno(write_bin(path("connectors/n0/edid"), huge, sizeof(huge)),
+		     EFBIG, "an EDID past the largest");
+
+	close(sock);
+	close(fd);
+	cfs_set(path("enabled"), "0");
+	remove_all();
+}
+
+/* ---- Bad input ------------------------------------------------------------ */
 
 /* @file must still read @want. */
 static void assert_reads(const char *file, const char *want)
@@ -793,6 +980,10 @@ int igt_main()
 	igt_describe("A connector's status write is a hotplug clients see.");
 	igt_subtest("hotplug")
 		test_hotplug();
+
+	igt_describe("An EDID gives a connector that monitor's modes, also while enabled.");
+	igt_subtest("edid")
+		test_edid();
 
 	igt_describe("Bad writes, links and mkdirs get their errno and change nothing.");
 	igt_subtest("bad-input")

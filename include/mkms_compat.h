@@ -20,6 +20,7 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_edid.h>
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_writeback.h>
@@ -139,5 +140,21 @@ drm_atomic_helper_check_wb_connector_state(struct drm_connector *connector,
 		drm_atomic_get_new_connector_state(state, connector));
 }
 #endif
+
+/*
+ * 6.3 split adding the EDID's modes out of drm_edid_connector_update()
+ * into drm_edid_connector_add_modes(); before, the update added them.
+ * Returns the number of modes added.
+ */
+static inline int mkms_edid_connector_update(struct drm_connector *connector,
+					     const struct drm_edid *drm_edid)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+	return drm_edid_connector_update(connector, drm_edid);
+#else
+	drm_edid_connector_update(connector, drm_edid);
+	return drm_edid_connector_add_modes(connector);
+#endif
+}
 
 #endif /* MKMS_COMPAT_H */

@@ -54,6 +54,9 @@
 #define MKMS_MAX_ENCODERS		32
 #define MKMS_MAX_CONNECTORS		32
 
+/* The largest EDID a configfs connector takes: 256 blocks of 128 bytes. */
+#define MKMS_EDID_MAX			(256 * 128)
+
 /* Load-time module parameter: overlay planes per CRTC, 0..MKMS_MAX_OVERLAYS. */
 #define MKMS_PARAM_NUM_OVERLAYS		"num_overlays"
 #define MKMS_MAX_OVERLAYS		8
