@@ -4,7 +4,8 @@
 # make check: the one test command. Installs what it needs, builds the
 # test kernel, guest rootfs, module and tests (all cached but the last
 # two), runs the static checks, boots the debug guest once to run every
-# test on mkms and the reference runs on vkms, and ends with the line
+# test on mkms and the reference runs on vkms, boots it a second time on a
+# kernel whose vkms has configfs to compare the two there, and ends with the line
 # "N passed, N failed, N skipped". Exits non-zero on any failure.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -16,13 +17,16 @@ usage: ${0##*/}
 
 Environment:
   KVER=6.12               kernel series of the test kernel
+  CONFIGFS_KVER=7.2       kernel series of the configfs comparison boot
+                          (vkms has configfs since 6.16); "none" skips it
   EXTRA_GUEST_TESTS=DIR   also run every executable in DIR in the guest,
                           on mkms (exit 0 pass, 77 skip, else fail)
   GUEST_TIMEOUT=2400      seconds before a hung guest is killed
   MKMS_CACHE=DIR          cache of kernel, rootfs (default ~/.cache/mkms)
 
 Evidence is left in out/check/: console.log (the guest's full kernel
-log), igt-<driver>.<suite>/results.json, summary.json and the per-step logs.
+log), igt-<driver>.<suite>/results.json, summary.json and the per-step logs;
+the configfs comparison boot's in out/check/linux-<series>/.
 EOT
 }
 case ${1:-} in
@@ -201,6 +205,54 @@ guest=pass
 echo "$guest guest boot run-to-end" >>"$host_steps"
 
 mv "$share/results"/* "$out/" 2>/dev/null || true
+
+# --- configfs on a kernel whose vkms has it -------------------------------
+# vkms gained configfs in Linux 6.16; the test kernel is 6.12. A second,
+# short boot of the same debug configuration on sid's series runs
+# mkms_configfs on mkms and on vkms, and IGT's own vkms_configfs on vkms,
+# side by side. Its records carry the driver as "<driver>@linux-<series>".
+cfs_kver=${CONFIGFS_KVER:-7.2}
+if [ "$cfs_kver" != none ] && [ "$cfs_kver" != "$kver" ]; then
+	cfs_out=$out/linux-$cfs_kver
+	cfs_share=$cfs_out/guest
+	mkdir -p "$cfs_share/results"
+	log "configfs comparison: building Linux $cfs_kver and mkms.ko for it"
+	cfs=fail
+	work=$(mktemp -d "$out/.build-cfs.XXXXXX")
+	if cfs_kdir=$("$top/scripts/kernel.sh" --kver "$cfs_kver" build \
+			2>"$cfs_out/kernel.log") &&
+	   src=$("$top/scripts/dkms.sh" stage "$work") &&
+	   make -C "$cfs_kdir" M="$src" modules >"$cfs_out/build.log" 2>&1 &&
+	   prepare_share "$cfs_share" "$cfs_kdir" "$src/drm-driver/mkms.ko" \
+			>>"$cfs_out/build.log" 2>&1; then
+		cp -r "$top/igt-tests/lists" "$cfs_share/lists"
+		# IGT's vkms_configfs lives in a subfolder of IGT's tests:
+		# give igt_runner a root of its own for it.
+		igt_vkms=/tmp/igt-vkms
+		cat >"$cfs_share/plan" <<EOT
+load mkms
+igt mkms.configfs /host/tests /host/lists/mkms.configfs.testlist
+unload mkms
+load vkms
+igt vkms.configfs /host/tests /host/lists/vkms.configfs.testlist IGT_FORCE_DRIVER=vkms
+mkdir -p $igt_vkms
+ln -sf $upstream/vkms/vkms_configfs $igt_vkms/
+printf 'TESTLIST\nvkms_configfs\nEND TESTLIST\n' >$igt_vkms/test-list.txt
+igt vkms.igt-configfs $igt_vkms /host/lists/vkms.igt-configfs.testlist IGT_FORCE_DRIVER=vkms
+unload vkms
+EOT
+		"$top/scripts/vm.sh" --kernel "$cfs_kdir/arch/x86/boot/bzImage" \
+			--rootfs "$image" --share "$cfs_share" \
+			--log "$cfs_out/console.log" \
+			--timeout "${GUEST_TIMEOUT:-2400}" && cfs=pass
+		mv "$cfs_share/results"/* "$cfs_out/" 2>/dev/null || true
+	else
+		tail -n 30 "$cfs_out/kernel.log" "$cfs_out/build.log" >&2
+	fi
+	rm -rf "$work"
+	echo "$cfs guest configfs-linux-$cfs_kver" >>"$host_steps"
+fi
+
 python3 "$top/scripts/summarize.py" --out "$out" \
 	--expected "$top/igt-tests/expected-skips.txt" \
 	--expected-results "$top/igt-tests/expected-results.txt"

@@ -92,20 +92,21 @@ content_hash()
 	cat "$@" | sha256sum | cut -c1-12
 }
 
-# prepare_share SHARE KDIR: fill the directory the guest mounts as /host
-# with what every run needs: the test kernel's modules plus mkms.ko (built
-# already, depmod'ed so that modprobe finds it), the guest's run.sh and
-# our tests (built into SHARE/tests). The caller adds SHARE/plan.
+# prepare_share SHARE KDIR [KO]: fill the directory the guest mounts as
+# /host with what every run needs: the test kernel's modules plus mkms.ko
+# (KO, default drm-driver/mkms.ko, built already for KDIR; depmod'ed so
+# that modprobe finds it), the guest's run.sh and our tests (built into
+# SHARE/tests). The caller adds SHARE/plan.
 prepare_share()
 {
-	local share=$1 kdir=$2 krel
+	local share=$1 kdir=$2 ko=${3:-$MKMS_TOP/drm-driver/mkms.ko} krel
 
 	krel=$(cat "$kdir/include/config/kernel.release")
 	mkdir -p "$share/results" "$share/modules/lib/modules"
 	make -s -C "$MKMS_TOP/igt-tests" O="$share/tests"
 	cp -al "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/" 2>/dev/null ||
 		cp -a "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/"
-	install -D -m 0644 "$MKMS_TOP/drm-driver/mkms.ko" \
+	install -D -m 0644 "$ko" \
 		"$share/modules/lib/modules/$krel/extra/mkms.ko"
 	depmod -b "$share/modules" "$krel"
 	install -m 0755 "$MKMS_TOP/scripts/guest/run.sh" "$share/run.sh"

@@ -10,13 +10,18 @@ Reads from the output directory:
                               what igt_runner was asked to run
   console.log, dmesg.txt      the guest's kernel log
   kmemleak.txt                the final kmemleak scan
+  linux-<series>/             a second boot on another kernel series (the
+                              configfs comparison), with the same files
+                              but host-steps.log; its records carry the
+                              driver as "<driver>@linux-<series>"
 
 Writes summary.json, a list of {"driver", "test", "subtest", "result"}
 records (result: pass, fail, skip, crash, timeout, dmesg-warn), prints the
 failures and ends with "N passed, N failed, N skipped". Exit status 1 if
 anything failed.
 
-Counting: every record except the vkms reference runs counts. A skip counts
+Counting: every record except the vkms reference runs (vkms, and
+vkms@linux-<series>) counts. A skip counts
 as skipped only if expected-skips.txt lists it with a reason; any other
 skip is a failure. A record listed in expected-results.txt passes only
 with exactly the result given there (the harness self-test fails on
@@ -274,6 +279,51 @@ def check_shutdown(out, records):
             for d in sorted(armed)]
 
 
+def is_reference(driver):
+    """vkms, on the test kernel or another series (vkms@linux-7.2)."""
+    return driver.split('@')[0] in REFERENCE
+
+
+def collect_boot(out, details, label=''):
+    """The records of one guest boot whose evidence is in @out.
+
+    @label (e.g. "@linux-7.2") only names the boot in what is printed.
+    """
+    records = read_steps(os.path.join(out, 'steps.log'))
+    for entry in sorted(os.listdir(out)):
+        if entry.startswith('igt-') and os.path.isdir(os.path.join(out, entry)):
+            run = entry[4:]
+            records += read_igt(out, run, run.split('.')[0],
+                                os.path.join(out, 'guest', 'lists',
+                                             run + '.testlist'), details)
+
+    booted = os.path.exists(os.path.join(out, 'console.log'))
+    if not booted:
+        return records
+    records += check_shutdown(out, records)
+    hits = scan_log(out)
+    drivers = {r['driver'] for r in records} - {'host'}
+    for driver in sorted(drivers | {'guest'} | set(hits)):
+        records.append(dict(driver=driver, test='kernel-log',
+                            subtest='no-splats',
+                            result='fail' if driver in hits else 'pass'))
+    for driver, lines in sorted(hits.items()):
+        print('kernel log, %s%s phase: KASAN/lockdep/WARN/kmemleak/'
+              'DEBUG_OBJECTS report or worse:' % (driver, label))
+        for h in lines[:60]:
+            print('  ' + h)
+    leaks = os.path.join(out, 'kmemleak.txt')
+    leaked = os.path.exists(leaks) and os.path.getsize(leaks) > 0
+    records.append(dict(driver='guest', test='kernel-log',
+                        subtest='kmemleak-clean',
+                        result='fail' if leaked or not os.path.exists(leaks)
+                        else 'pass'))
+    if leaked:
+        with open(leaks) as f:
+            print('kmemleak%s:\n' % label + ''.join(f.readlines()[:60]))
+    return records
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', required=True, help='the run output directory')
@@ -284,37 +334,18 @@ def main():
 
     details = {}
     records = read_steps(os.path.join(out, 'host-steps.log'))
-    records += read_steps(os.path.join(out, 'steps.log'))
+    records += collect_boot(out, details)
     for entry in sorted(os.listdir(out)):
-        if entry.startswith('igt-') and os.path.isdir(os.path.join(out, entry)):
-            run = entry[4:]
-            records += read_igt(out, run, run.split('.')[0],
-                                os.path.join(out, 'guest', 'lists',
-                                             run + '.testlist'), details)
-
-    booted = os.path.exists(os.path.join(out, 'console.log'))
-    if booted:
-        records += check_shutdown(out, records)
-        hits = scan_log(out)
-        drivers = {r['driver'] for r in records} - {'host'}
-        for driver in sorted(drivers | {'guest'} | set(hits)):
-            records.append(dict(driver=driver, test='kernel-log',
-                                subtest='no-splats',
-                                result='fail' if driver in hits else 'pass'))
-        for driver, lines in sorted(hits.items()):
-            print('kernel log, %s phase: KASAN/lockdep/WARN/kmemleak/'
-                  'DEBUG_OBJECTS report or worse:' % driver)
-            for h in lines[:60]:
-                print('  ' + h)
-        leaks = os.path.join(out, 'kmemleak.txt')
-        leaked = os.path.exists(leaks) and os.path.getsize(leaks) > 0
-        records.append(dict(driver='guest', test='kernel-log',
-                            subtest='kmemleak-clean',
-                            result='fail' if leaked or not os.path.exists(leaks)
-                            else 'pass'))
-        if leaked:
-            with open(leaks) as f:
-                print('kmemleak:\n' + ''.join(f.readlines()[:60]))
+        path = os.path.join(out, entry)
+        if not (entry.startswith('linux-') and os.path.isdir(path)):
+            continue
+        more = {}
+        boot = collect_boot(path, more, '@' + entry)
+        for r in boot:
+            r['driver'] += '@' + entry
+        for (driver, test, subtest), res in more.items():
+            details[(driver + '@' + entry, test, subtest)] = res
+        records += boot
 
     with open(os.path.join(out, 'summary.json'), 'w') as f:
         json.dump(records, f, indent=1)
@@ -327,7 +358,7 @@ def main():
     for r in records:
         key = (r['driver'], r['test'], r['subtest'])
         name = '%s %s@%s' % key
-        if r['driver'] in REFERENCE:
+        if is_reference(r['driver']):
             ref[r['result']] = ref.get(r['result'], 0) + 1
             continue
         if key in want:

@@ -126,6 +126,38 @@ class TestSummarize(unittest.TestCase):
         self.assertEqual(result_of(records, 'mkms', 'kernel-log',
                                    'no-splats'), 'pass')
 
+    def test_second_boot_is_judged_with_its_series(self):
+        # A boot on another series (linux-7.2/): its vkms splat and failures
+        # are reference, its mkms ones count, its records name the series.
+        log = CLEAN_LOG.replace(
+            '[    7.0] mkms-guest: phase guest',
+            '[    6.5] WARNING: possible recursive locking detected\n'
+            '[    7.0] mkms-guest: phase guest')
+        os.makedirs(os.path.join(self.tmp.name, 'linux-7.2'))
+        second = os.path.join(self.tmp.name, 'linux-7.2')
+        Run(second, log=log, igt={
+            'mkms': {'igt@mkms_configfs@hotplug': 'pass'},
+            'vkms': {'igt@mkms_configfs@hotplug': 'fail'}})
+        run = Run(self.tmp.name)
+        rc, out, records = run.judge()
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(result_of(records, 'mkms@linux-7.2', 'mkms_configfs',
+                                   'hotplug'), 'pass')
+        self.assertEqual(result_of(records, 'vkms@linux-7.2', 'mkms_configfs',
+                                   'hotplug'), 'fail')
+        self.assertEqual(result_of(records, 'vkms@linux-7.2', 'kernel-log',
+                                   'no-splats'), 'fail')
+        self.assertIn('vkms@linux-7.2 phase', out)
+        # The same on mkms counts.
+        with tempfile.TemporaryDirectory() as tmp:
+            second = os.path.join(tmp, 'linux-7.2')
+            os.makedirs(second)
+            Run(second, igt={'mkms': {'igt@mkms_configfs@hotplug': 'fail'}})
+            rc, out, _ = Run(tmp).judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (fail): mkms@linux-7.2 mkms_configfs@hotplug',
+                          out)
+
     def test_leak_or_missing_scan_fails(self):
         rc, _, _ = Run(self.tmp.name, kmemleak='unreferenced object').judge()
         self.assertEqual(rc, 1)
