@@ -43,6 +43,11 @@
  *		leaves the description as it was; enabling an invalid
  *		description fails with EINVAL and leaves it disabled.
  *
+ * SUBTEST: non-root
+ * Description: A user other than root can neither create a description
+ *		nor change one: mkdir, links and writes get EACCES and leave
+ *		the tree as it was; on mkms, reading is root only too.
+ *
  * SUBTEST: enable-fails
  * Description: A device that fails to bind (probe fault injection) fails
  *		the enable, leaves no device behind and the description
@@ -61,6 +66,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -549,28 +555,38 @@ static int uevent_socket(void)
 	return sock;
 }
 
-/* Wait up to 2 s for a drm HOTPLUG=1 uevent naming @connector_id. */
+/*
+ * Wait up to 2 s for a drm HOTPLUG=1 uevent naming @connector_id, the
+ * connector event of Linux 5.16 and later. Says if a device-wide one, with
+ * no CONNECTOR=, came instead.
+ */
 static bool hotplug_seen(int sock, uint32_t connector_id)
 {
 	struct pollfd pfd = { .fd = sock, .events = POLLIN };
 	char buf[4096], want[32];
+	bool device_wide = false;
 
 	snprintf(want, sizeof(want), "CONNECTOR=%u", connector_id);
 	while (poll(&pfd, 1, 2000) == 1) {
 		ssize_t n = recv(sock, buf, sizeof(buf) - 1, 0);
-		bool drm = false, hotplug = false, conn = false;
+		bool drm = false, hotplug = false, conn = false, any = false;
 
 		if (n <= 0)
-			return false;
+			break;
 		buf[n] = '\0';
 		for (char *s = buf; s < buf + n; s += strlen(s) + 1) {
 			drm |= !strcmp(s, "SUBSYSTEM=drm");
 			hotplug |= !strcmp(s, "HOTPLUG=1");
 			conn |= !strcmp(s, want);
+			any |= !strncmp(s, "CONNECTOR=", 10);
 		}
 		if (drm && hotplug && conn)
 			return true;
+		device_wide |= drm && hotplug && !any;
 	}
+	if (device_wide)
+		igt_info("a device-wide hotplug uevent came, none for connector %u\n",
+			 connector_id);
 	return false;
 }
 
@@ -917,6 +933,59 @@ static void test_bad_input(void)
 	remove_all();
 }
 
+/* ---- Permissions ------------------------------------------------------------ */
+
+/* What user nobody tries; returns the number of the first check failed. */
+static int as_nobody(void)
+{
+	char link[PATH_MAX];
+
+	if (setgid(65534) || setuid(65534))
+		return 1;
+	if (mkdir(path("../nobody"), 0755) == 0 || errno != EACCES)
+		return 2;
+	if (mkdir(path("crtcs/c9"), 0755) == 0 || errno != EACCES)
+		return 3;
+	if (cfs_write(path("enabled"), "1") != EACCES)
+		return 4;
+	if (cfs_write(path("connectors/n1/status"), "1") != EACCES)
+		return 5;
+	snprintf(link, sizeof(link), "%s/encoders/e0/possible_crtcs/c1", top);
+	if (symlink(path("crtcs/c1"), link) == 0 || errno != EACCES)
+		return 6;
+	if (rmdir(path("planes/p1")) == 0 || errno != EACCES)
+		return 7;
+	if (!strcmp(driver, MKMS_DRIVER_NAME) &&
+	    (open(path("connectors/n1/status"), O_RDONLY) >= 0 ||
+	     errno != EACCES))
+		return 8;
+	return 0;
+}
+
+static void test_non_root(void)
+{
+	int status;
+	pid_t child;
+
+	describe_two_crtcs();
+	child = fork();
+	igt_assert(child >= 0);
+	if (child == 0)
+		_exit(as_nobody());
+	igt_assert_eq(waitpid(child, &status, 0), child);
+	igt_assert_f(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		     "user nobody got past check %d\n",
+		     WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+
+	igt_assert(!exists(path("../nobody")));
+	igt_assert(!exists(path("crtcs/c9")));
+	igt_assert(!exists(path("encoders/e0/possible_crtcs/c1")));
+	igt_assert(exists(path("planes/p1")));
+	assert_reads(path("enabled"), "0");
+	assert_reads(path("connectors/n1/status"), "2");
+	remove_all();
+}
+
 /* ---- Enable that fails ------------------------------------------------------ */
 
 static void test_enable_fails(void)
@@ -998,6 +1067,10 @@ int igt_main()
 	igt_describe("Bad writes, links and mkdirs get their errno and change nothing.");
 	igt_subtest("bad-input")
 		test_bad_input();
+
+	igt_describe("Only root may create, change or (on mkms) read descriptions.");
+	igt_subtest("non-root")
+		test_non_root();
 
 	igt_describe("A device that fails to bind leaves the description disabled.");
 	igt_subtest("enable-fails")
