@@ -18,7 +18,8 @@ Reads from the output directory:
 Writes summary.json, a list of {"driver", "test", "subtest", "result"}
 records (result: pass, fail, skip, crash, timeout, dmesg-warn), prints the
 failures and ends with "N passed, N failed, N skipped". Exit status 1 if
-anything failed.
+anything failed. Also writes comparison.txt: mkms and vkms side by side per
+test, and the subtests vkms passes and mkms does not (printed too).
 
 Counting: every record except the vkms reference runs (vkms, and
 vkms@linux-<series>) counts. A skip counts
@@ -324,6 +325,54 @@ def collect_boot(out, details, label=''):
     return records
 
 
+def comparison(records):
+    """mkms beside the vkms reference of the same boot, per test.
+
+    Returns the lines of a table, one per test both drivers ran (results
+    counted as pass/fail/skip, anything not a pass or a skip is a fail),
+    followed by the subtests vkms passes and mkms does not: the debt the
+    feature issue asks to be zero. Tests only one driver ran are left out:
+    the upstream lists differ where a test needs what vkms lacks, and
+    mkms's own unbind tests have no vkms counterpart.
+    """
+    by = {}
+    for r in records:
+        if r['test'] in ('kernel-log', 'module', 'shutdown'):
+            continue
+        name, _, boot = r['driver'].partition('@')
+        if name not in ('mkms', 'vkms'):
+            continue
+        by.setdefault((boot, r['test']), {}).setdefault(
+            name, {})[r['subtest']] = r['result']
+
+    def counts(results):
+        n = [0, 0, 0]
+        for res in results.values():
+            n[0 if res == 'pass' else 2 if res == 'skip' else 1] += 1
+        return '%d/%d/%d' % tuple(n)
+
+    rows = []
+    behind = []
+    for (boot, test), drivers in sorted(by.items()):
+        if len(drivers) != 2:
+            continue
+        label = test + ('@' + boot if boot else '')
+        rows.append('  %-40s %-12s %s' % (label, counts(drivers['mkms']),
+                                          counts(drivers['vkms'])))
+        for subtest, res in sorted(drivers['vkms'].items()):
+            mine = drivers['mkms'].get(subtest, 'not run')
+            if res == 'pass' and mine != 'pass':
+                behind.append('  %s@%s: mkms %s, vkms pass' %
+                              (label, subtest, mine))
+    if not rows:
+        return []
+    lines = ['mkms beside vkms in the same guest, per test '
+             '(pass/fail/skip):',
+             '  %-40s %-12s %s' % ('test', 'mkms', 'vkms')] + rows
+    lines.append('subtests vkms passes and mkms does not: %d' % len(behind))
+    return lines + behind
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--out', required=True, help='the run output directory')
@@ -391,6 +440,11 @@ def main():
             failed += 1
             print('FAIL (expected result never came): %s %s@%s' % key)
 
+    table = comparison(records)
+    with open(os.path.join(out, 'comparison.txt'), 'w') as f:
+        f.write(''.join(line + '\n' for line in table))
+    for line in table:
+        print(line)
     if ref:
         print('vkms reference (not counted): ' +
               ', '.join('%d %s' % (n, res) for res, n in sorted(ref.items())))

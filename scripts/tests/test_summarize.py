@@ -158,6 +158,38 @@ class TestSummarize(unittest.TestCase):
             self.assertIn('FAIL (fail): mkms@linux-7.2 mkms_configfs@hotplug',
                           out)
 
+    def test_comparison_shows_where_mkms_is_behind(self):
+        # Side by side per test, and every subtest vkms passes that mkms
+        # does not (here an expected skip, which still counts as behind).
+        rc, out, _ = Run(self.tmp.name, igt={
+            'mkms': {'igt@kms_atomic@plane-overlay-legacy': 'pass',
+                     'igt@kms_atomic@plane-primary-legacy': 'skip',
+                     'igt@kms_writeback@writeback-pixel-formats': 'pass'},
+            'vkms': {'igt@kms_atomic@plane-overlay-legacy': 'skip',
+                     'igt@kms_atomic@plane-primary-legacy': 'pass'}},
+            expected='mkms kms_atomic plane-primary-legacy a reason\n'
+        ).judge()
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(self.tmp.name, 'comparison.txt')) as f:
+            table = f.read()
+        self.assertIn(table, out)
+        self.assertRegex(table, r'kms_atomic +1/0/1 +1/0/1\n')
+        self.assertNotIn('kms_writeback', table)
+        self.assertIn('vkms passes and mkms does not: 1\n'
+                      '  kms_atomic@plane-primary-legacy: mkms skip, '
+                      'vkms pass', table)
+        # A second boot's tests are compared within that boot.
+        with tempfile.TemporaryDirectory() as tmp:
+            second = os.path.join(tmp, 'linux-7.2')
+            os.makedirs(second)
+            Run(second, igt={'mkms': {'igt@mkms_configfs@edid': 'pass'},
+                             'vkms': {'igt@mkms_configfs@edid': 'pass'}})
+            rc, out, _ = Run(tmp, igt={
+                'vkms': {'igt@mkms_configfs@edid': 'pass'}}).judge()
+            self.assertEqual(rc, 0, out)
+            self.assertRegex(out, r'mkms_configfs@linux-7.2 +1/0/0 +1/0/0')
+            self.assertIn('vkms passes and mkms does not: 0', out)
+
     def test_leak_or_missing_scan_fails(self):
         rc, _, _ = Run(self.tmp.name, kmemleak='unreferenced object').judge()
         self.assertEqual(rc, 1)
