@@ -22,8 +22,10 @@
  * the nearest 16-bit value. The output's alpha is always opaque.
  */
 
+#include <kunit/visibility.h>
 #include <linux/crc32.h>
 #include <linux/minmax.h>
+#include <linux/module.h>
 
 #include <drm/drm_blend.h>
 #include <drm/drm_fourcc.h>
@@ -646,3 +648,4 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 		*crc = sum;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mkms_compose);

@@ -13,6 +13,7 @@
  * Read mkms_drv.h first: it says which lifetime each structure has.
  */
 
+#include <kunit/visibility.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/module.h>
@@ -326,6 +327,7 @@ int mkms_desc_check(const struct mkms_desc *desc, const char **why)
 
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mkms_desc_check);
 
 /**
  * mkms_device_create - create a platform device for the driver to bind to

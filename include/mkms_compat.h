@@ -157,4 +157,14 @@ static inline int mkms_edid_connector_update(struct drm_connector *connector,
 #endif
 }
 
+/*
+ * 6.13 made symbol namespaces string literals: the KUnit tests import the
+ * one EXPORT_SYMBOL_IF_KUNIT() exports to with MKMS_IMPORT_KUNIT_NS().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MKMS_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define MKMS_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
 #endif /* MKMS_COMPAT_H */

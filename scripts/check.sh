@@ -184,6 +184,7 @@ fi
 upstream=/usr/libexec/igt-gpu-tools
 cat >"$share/plan" <<EOT
 load mkms
+kunit mkms mkms_composer_test
 run mkms modetest list-set-flip 300 /host/tests/modetest-mkms.sh
 igt harness.selftest /host/tests /host/lists/harness.selftest.testlist
 igt mkms.ours /host/tests /host/lists/mkms.ours.testlist
@@ -205,6 +206,16 @@ guest=pass
 echo "$guest guest boot run-to-end" >>"$host_steps"
 
 mv "$share/results"/* "$out/" 2>/dev/null || true
+
+# KUnit suites' KTAP, parsed by the kernel's own parser into the JSON that
+# summarize.py reads. It exits non-zero when a test failed; the JSON says
+# which.
+kunit_py=$(readlink -f "$kdir/source")/tools/testing/kunit/kunit.py
+for ktap in "$out"/kunit-*.ktap; do
+	[ -e "$ktap" ] || continue
+	python3 "$kunit_py" parse --json="${ktap%.ktap}.json" "$ktap" \
+		>"${ktap%.ktap}.log" 2>&1 || true
+done
 
 # --- configfs on a kernel whose vkms has it -------------------------------
 # vkms gained configfs in Linux 6.16; the test kernel is 6.12. A second,

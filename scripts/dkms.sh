@@ -27,10 +27,12 @@ stage()
 	local dst=$1/$name-$version
 
 	rm -rf "$dst"
-	mkdir -p "$dst/drm-driver" "$dst/include"
+	mkdir -p "$dst/drm-driver/tests" "$dst/include"
 	cp "$top/dkms.conf" "$top/Kbuild" "$dst/"
 	cp "$top"/drm-driver/Kbuild "$top"/drm-driver/Kconfig \
 		"$top"/drm-driver/*.[ch] "$dst/drm-driver/"
+	cp "$top"/drm-driver/tests/Kbuild "$top"/drm-driver/tests/*.c \
+		"$dst/drm-driver/tests/"
 	rm -f "$dst"/drm-driver/*.mod.c
 	cp "$top"/include/*.h "$dst/include/"
 	printf '%s\n' "$dst"

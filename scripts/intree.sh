@@ -47,6 +47,8 @@ rm -rf "$drm/mkms"
 mkdir "$drm/mkms"
 cp "$top"/drm-driver/Kconfig "$top"/drm-driver/Kbuild \
 	"$top"/drm-driver/*.[ch] "$top"/include/*.h "$drm/mkms/"
+mkdir "$drm/mkms/tests"
+cp "$top"/drm-driver/tests/Kbuild "$top"/drm-driver/tests/*.c "$drm/mkms/tests/"
 rm -f "$drm"/mkms/*.mod.c
 # Next to vkms; in 6.1, where vkms's entry is inline, after the last driver.
 kanchor='^source "drivers/gpu/drm/vkms/Kconfig"'

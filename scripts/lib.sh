@@ -95,8 +95,8 @@ content_hash()
 # prepare_share SHARE KDIR [KO]: fill the directory the guest mounts as
 # /host with what every run needs: the test kernel's modules plus mkms.ko
 # (KO, default drm-driver/mkms.ko, built already for KDIR; depmod'ed so
-# that modprobe finds it), the guest's run.sh and our tests (built into
-# SHARE/tests). The caller adds SHARE/plan.
+# that modprobe finds it) and the KUnit test modules beside it in tests/,
+# the guest's run.sh and our tests (built into SHARE/tests). The caller adds SHARE/plan.
 prepare_share()
 {
 	local share=$1 kdir=$2 ko=${3:-$MKMS_TOP/drm-driver/mkms.ko} krel
@@ -108,6 +108,11 @@ prepare_share()
 		cp -a "$kdir/modroot/lib/modules/$krel" "$share/modules/lib/modules/"
 	install -D -m 0644 "$ko" \
 		"$share/modules/lib/modules/$krel/extra/mkms.ko"
+	# The KUnit tests, if the kernel has KUnit (drm-driver/tests/).
+	for test in "${ko%/*}"/tests/*.ko; do
+		[ ! -e "$test" ] ||
+			install -m 0644 "$test" "$share/modules/lib/modules/$krel/extra/"
+	done
 	depmod -b "$share/modules" "$krel"
 	install -m 0755 "$MKMS_TOP/scripts/guest/run.sh" "$share/run.sh"
 }

@@ -8,6 +8,9 @@ Reads from the output directory:
                               igt_runner's results, one per driver and suite
   guest/lists/<driver>.<suite>.testlist
                               what igt_runner was asked to run
+  kunit-<driver>-<suite>.ktap, .json
+                              a KUnit suite's results as the guest read
+                              them, and as the kernel's kunit.py parsed them
   console.log, dmesg.txt      the guest's kernel log
   kmemleak.txt                the final kmemleak scan
   linux-<series>/             a second boot on another kernel series (the
@@ -208,6 +211,52 @@ def read_igt(out, run, driver, listfile, details):
     return records
 
 
+KUNIT_RESULTS = {'PASS': 'pass', 'SKIP': 'skip'}
+
+
+def kunit_cases(group, prefix):
+    """(name, status) of every test case in a kunit.py JSON group."""
+    for case in group.get('test_cases', []):
+        yield prefix + case['name'], case['status']
+    for sub in group.get('sub_groups', []):
+        yield from kunit_cases(sub, prefix + sub['name'] + '.')
+
+
+def read_kunit(out, details):
+    """Records of the KUnit suites: test "kunit", subtest suite.case, and
+    suite.case.parameter for each parameter of a parameterized case.
+
+    A suite whose KTAP the parser gave no JSON for, or whose JSON has no
+    case, is one failed record: results that cannot be read are not a pass.
+    """
+    records = []
+    for entry in sorted(os.listdir(out)):
+        m = re.match(r'kunit-([^-]+)-(.+)\.ktap$', entry)
+        if not m:
+            continue
+        driver, suite = m.groups()
+        path = os.path.join(out, entry[:-len('.ktap')] + '.json')
+        cases = []
+        if os.path.exists(path):
+            with open(path) as f:
+                cases = list(kunit_cases(json.load(f), ''))
+        if not cases:
+            records.append(dict(driver=driver, test='kunit', subtest=suite,
+                                result='fail'))
+            details[(driver, 'kunit', suite)] = {
+                'out': 'kunit.py gave no results for %s' % entry}
+            continue
+        for name, status in cases:
+            subtest = re.sub(r'[\s,]+', '-', name)
+            result = KUNIT_RESULTS.get(status, 'fail')
+            records.append(dict(driver=driver, test='kunit', subtest=subtest,
+                                result=result))
+            if result != 'pass':
+                details[(driver, 'kunit', subtest)] = {
+                    'out': 'kunit.py: %s (see %s)' % (status, entry)}
+    return records
+
+
 def read_table(path, what):
     """{(driver, test, subtest): rest of line} from an expectations file."""
     table = {}
@@ -291,6 +340,7 @@ def collect_boot(out, details, label=''):
     @label (e.g. "@linux-7.2") only names the boot in what is printed.
     """
     records = read_steps(os.path.join(out, 'steps.log'))
+    records += read_kunit(out, details)
     for entry in sorted(os.listdir(out)):
         if entry.startswith('igt-') and os.path.isdir(os.path.join(out, entry)):
             run = entry[4:]

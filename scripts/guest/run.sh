@@ -9,6 +9,7 @@
 #   steps.log              one line per step: "<result> <driver> <test> <subtest>"
 #   igt-<driver>.<suite>/  igt_runner's results (results.json)
 #   exec-<driver>-<name>.log  output of each plain test program
+#   kunit-<driver>-<suite>.ktap  a KUnit suite's results (KTAP)
 #   kmemleak.txt, dmesg.txt   the final leak scan and kernel log
 #
 # Progress goes to the console as "mkms-guest:" lines, which the host
@@ -131,6 +132,39 @@ run()
 	*) step fail "$drv" "$test" "$sub" ;;
 	esac
 	return $rc
+}
+
+# kunit DRIVER MODULE: load the KUnit test module MODULE, which runs its
+# suites as it loads, keep each new suite's KTAP results from debugfs as
+# kunit-DRIVER-SUITE.ktap (the host parses them with the kernel's
+# kunit.py) and unload it. The step fails if the module does not load or
+# brings no suite.
+kunit()
+{
+	drv=$1
+	mod=$2
+	dir=/sys/kernel/debug/kunit
+	say "kunit: loading $mod"
+	before=$(ls "$dir" 2>/dev/null)
+	if ! modprobe "$mod" 2>"$R/load-$mod.log"; then
+		cat "$R/load-$mod.log"
+		step fail "$drv" kunit "$mod"
+		return
+	fi
+	n=0
+	for suite in $(ls "$dir" 2>/dev/null); do
+		echo "$before" | grep -qxF "$suite" && continue
+		cat "$dir/$suite/results" >"$R/kunit-$drv-$suite.ktap"
+		n=$((n + 1))
+	done
+	say "kunit: $n suites from $mod"
+	# Not modprobe -r, which would take DRIVER, now unused, with it.
+	rmmod "$mod"
+	if [ $n -gt 0 ]; then
+		step pass "$drv" kunit "$mod"
+	else
+		step fail "$drv" kunit "$mod"
+	fi
 }
 
 # shutdown_busy DRIVER: load DRIVER and leave a client flipping pages, so

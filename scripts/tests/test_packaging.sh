@@ -6,7 +6,8 @@
 #   intree KDIR WORK  copy a pristine kernel source (symlinks, so nothing
 #                     in it changes) to WORK, add mkms with scripts/intree.sh,
 #                     enable CONFIG_DRM_MKMS=m on KDIR's .config and build
-#                     drivers/gpu/drm/mkms/mkms.ko in that tree
+#                     drivers/gpu/drm/mkms/mkms.ko in that tree, and its
+#                     KUnit tests too if KDIR has KUnit
 #   dkms KDIR WORK    stage the DKMS source with scripts/dkms.sh and run
 #                     'dkms build' against KDIR in private DKMS trees
 #
@@ -54,11 +55,21 @@ intree)
 	make -s -C "$work/linux" O="$work/obj" olddefconfig
 	grep -qx 'CONFIG_DRM_MKMS=m' "$work/obj/.config" ||
 		fail "Kconfig did not take CONFIG_DRM_MKMS=m"
+	targets=drivers/gpu/drm/mkms/mkms.ko
+	if grep -qx 'CONFIG_KUNIT=y' "$work/obj/.config"; then
+		"$work/linux/scripts/config" --file "$work/obj/.config" \
+			--module DRM_MKMS_KUNIT_TEST
+		make -s -C "$work/linux" O="$work/obj" olddefconfig
+		grep -qx 'CONFIG_DRM_MKMS_KUNIT_TEST=m' "$work/obj/.config" ||
+			fail "Kconfig did not take CONFIG_DRM_MKMS_KUNIT_TEST=m"
+		targets="$targets drivers/gpu/drm/mkms/tests/mkms_composer_test.ko"
+	fi
 	# vmlinux.o only feeds modpost; the DRM core is modules, which a
 	# single-module build does not see: check those symbols with links().
 	ln -s "$kdir/vmlinux.o" "$work/obj/vmlinux.o"
+	# shellcheck disable=SC2086
 	make -C "$work/linux" O="$work/obj" -j"$(nproc)" KBUILD_MODPOST_WARN=1 \
-		drivers/gpu/drm/mkms/mkms.ko >"$work/build.log" 2>&1 ||
+		$targets >"$work/build.log" 2>&1 ||
 		{ tail -n 30 "$work/build.log" >&2; fail "the in-tree build failed"; }
 	! grep -E '(warning|error):' "$work/build.log" ||
 		fail "the in-tree build warned"

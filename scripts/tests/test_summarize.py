@@ -190,6 +190,36 @@ class TestSummarize(unittest.TestCase):
             self.assertRegex(out, r'mkms_configfs@linux-7.2 +1/0/0 +1/0/0')
             self.assertIn('vkms passes and mkms does not: 0', out)
 
+    def test_kunit_cases_are_records(self):
+        # kunit.py's JSON: a suite, a plain case, a parameterized one.
+        def group(name, cases=(), subs=()):
+            return {'name': name, 'sub_groups': list(subs),
+                    'test_cases': [{'name': n, 'status': st}
+                                   for n, st in cases]}
+        suite = group('mkms_composer', [('zpos', 'PASS')], [
+            group('round_trip', [('XRGB8888', 'PASS'),
+                                 ('RGB565 red, to X', 'FAIL')])])
+        run = Run(self.tmp.name)
+        for name in ('mkms_composer', 'mkms_desc'):
+            with open(os.path.join(self.tmp.name,
+                                   'kunit-mkms-%s.ktap' % name), 'w') as f:
+                f.write('KTAP version 1\n')
+        with open(os.path.join(self.tmp.name,
+                               'kunit-mkms-mkms_composer.json'), 'w') as f:
+            json.dump(group('KUnit Test Group', subs=[suite]), f)
+        rc, out, records = run.judge()
+        self.assertEqual(rc, 1)
+        self.assertEqual(result_of(records, 'mkms', 'kunit',
+                                   'mkms_composer.zpos'), 'pass')
+        self.assertEqual(result_of(records, 'mkms', 'kunit',
+                                   'mkms_composer.round_trip.XRGB8888'),
+                         'pass')
+        self.assertIn('FAIL (fail): mkms kunit@'
+                      'mkms_composer.round_trip.RGB565-red-to-X', out)
+        # A suite the parser gave nothing for fails.
+        self.assertIn('FAIL (fail): mkms kunit@mkms_desc', out)
+        self.assertIn('kunit.py gave no results', out)
+
     def test_leak_or_missing_scan_fails(self):
         rc, _, _ = Run(self.tmp.name, kmemleak='unreferenced object').judge()
         self.assertEqual(rc, 1)

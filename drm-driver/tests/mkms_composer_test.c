@@ -1,0 +1,877 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of mkms's pure parts: the composer and the device
+ * description check. They need no device: each test builds framebuffers
+ * in memory, hands mkms_compose() the scanout registers that point at
+ * them and reads what it wrote back. Buffers are allocated to their exact
+ * size, so that KASAN catches a write past the writeback destination.
+ *
+ * Expected values come from the definitions the composer implements, not
+ * from the composer: the DRM blend equations and rotation as drm_blend.c
+ * and drm_rect_rotate() define them, and channel conversion as rounding to
+ * the nearest value of the narrower channel.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+
+#include <drm/drm_blend.h>
+#include <drm/drm_fourcc.h>
+
+#include "../mkms_drv.h"
+
+/* ---- Helpers ------------------------------------------------------------ */
+
+static u64 mkms_test_get(const u8 *p, unsigned int cpp)
+{
+	u64 v = 0;
+
+	while (cpp--)
+		v = v << 8 | p[cpp];
+	return v;
+}
+
+static void mkms_test_put(u8 *p, unsigned int cpp, u64 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < cpp; i++, v >>= 8)
+		p[i] = v;
+}
+
+/* A @w x @h framebuffer of @cpp bytes a pixel, filled from @pixels. */
+static u8 *mkms_test_fb(struct kunit *test, unsigned int cpp, unsigned int w,
+			unsigned int h, const u64 *pixels)
+{
+	u8 *fb = kunit_kzalloc(test, w * h * cpp, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	for (i = 0; i < w * h; i++)
+		mkms_test_put(fb + i * cpp, cpp, pixels[i]);
+	return fb;
+}
+
+/* Registers of an opaque plane showing all of @fb (@w x @h) at (@x, @y). */
+static struct mkms_hw_plane_regs
+mkms_test_plane(u32 format, unsigned int cpp, const u8 *fb, unsigned int w,
+		unsigned int h, int x, int y, unsigned int zpos)
+{
+	struct mkms_hw_plane_regs p = {
+		.enabled = true,
+		.format = format,
+		.pitch = w * cpp,
+		.cpp = cpp,
+		.vaddr = fb,
+		.src = DRM_RECT_INIT(0, 0, w << 16, h << 16),
+		.dst = DRM_RECT_INIT(x, y, w, h),
+		.zpos = zpos,
+		.alpha = 0xffff,
+		.blend = DRM_MODE_BLEND_PREMULTI,
+		.rotation = DRM_MODE_ROTATE_0,
+	};
+
+	return p;
+}
+
+/* A zeroed writeback destination of @w x @h pixels. */
+static struct mkms_hw_wb_regs *mkms_test_wb(struct kunit *test, u32 format,
+					    unsigned int cpp, unsigned int w,
+					    unsigned int h)
+{
+	struct mkms_hw_wb_regs *wb = kunit_kzalloc(test, sizeof(*wb),
+						   GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, wb);
+	wb->format = format;
+	wb->cpp = cpp;
+	wb->pitch = w * cpp;
+	wb->width = w;
+	wb->height = h;
+	wb->vaddr = kunit_kzalloc(test, w * h * cpp, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wb->vaddr);
+	return wb;
+}
+
+static u64 mkms_test_wb_pixel(const struct mkms_hw_wb_regs *wb,
+			      unsigned int x, unsigned int y)
+{
+	return mkms_test_get(wb->vaddr + y * wb->pitch + x * wb->cpp, wb->cpp);
+}
+
+/* Compose a @w x @h frame of @planes; returns mkms_compose()'s value. */
+static int mkms_test_compose(struct kunit *test,
+			     const struct mkms_hw_plane_regs *planes,
+			     unsigned int num_planes, unsigned int w,
+			     unsigned int h, const struct mkms_hw_wb_regs *wb,
+			     bool want_crc, u32 *crc)
+{
+	struct mkms_compose_args args = {
+		.planes = planes,
+		.num_planes = num_planes,
+		.width = w,
+		.height = h,
+		.wb = wb,
+		.want_crc = want_crc,
+	};
+	u32 unused;
+
+	args.line = kunit_kcalloc(test, w, sizeof(*args.line), GFP_KERNEL);
+	args.stage = kunit_kcalloc(test, w, sizeof(*args.stage), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, args.line);
+	KUNIT_ASSERT_NOT_NULL(test, args.stage);
+	return mkms_compose(&args, crc ?: &unused);
+}
+
+/* Each 8-bit channel of XRGB8888 pixel @got within 1 of @want's. */
+static void mkms_test_expect_close(struct kunit *test, u64 got, u64 want)
+{
+	unsigned int shift;
+
+	for (shift = 0; shift < 24; shift += 8) {
+		int g = (got >> shift) & 0xff, w = (want >> shift) & 0xff;
+
+		KUNIT_EXPECT_LE_MSG(test, abs(g - w), 1,
+				    "got %08llx, want %08llx", got, want);
+	}
+}
+
+/* ---- Formats ------------------------------------------------------------ */
+
+/**
+ * struct mkms_test_format - a format the composer reads and writes
+ * @fourcc: the format
+ * @cpp: bytes a pixel
+ * @colour: the bits that hold red, green and blue
+ * @name: for the test log
+ */
+struct mkms_test_format {
+	u32 fourcc;
+	unsigned int cpp;
+	u64 colour;
+	const char *name;
+};
+
+#define MKMS_TEST_FORMAT(f, c, mask) \
+	{ .fourcc = DRM_FORMAT_##f, .cpp = (c), .colour = (mask), .name = #f }
+
+static const struct mkms_test_format mkms_test_formats[] = {
+	MKMS_TEST_FORMAT(XRGB8888, 4, 0x00ffffff),
+	MKMS_TEST_FORMAT(ARGB8888, 4, 0x00ffffff),
+	MKMS_TEST_FORMAT(XBGR8888, 4, 0x00ffffff),
+	MKMS_TEST_FORMAT(ABGR8888, 4, 0x00ffffff),
+	MKMS_TEST_FORMAT(RGBX8888, 4, 0xffffff00),
+	MKMS_TEST_FORMAT(RGBA8888, 4, 0xffffff00),
+	MKMS_TEST_FORMAT(BGRX8888, 4, 0xffffff00),
+	MKMS_TEST_FORMAT(BGRA8888, 4, 0xffffff00),
+	MKMS_TEST_FORMAT(XRGB2101010, 4, 0x3fffffff),
+	MKMS_TEST_FORMAT(ARGB2101010, 4, 0x3fffffff),
+	MKMS_TEST_FORMAT(RGB888, 3, 0xffffff),
+	MKMS_TEST_FORMAT(BGR888, 3, 0xffffff),
+	MKMS_TEST_FORMAT(RGB565, 2, 0xffff),
+	MKMS_TEST_FORMAT(BGR565, 2, 0xffff),
+	MKMS_TEST_FORMAT(XRGB1555, 2, 0x7fff),
+	MKMS_TEST_FORMAT(ARGB1555, 2, 0x7fff),
+	MKMS_TEST_FORMAT(XRGB16161616, 8, 0x0000ffffffffffffULL),
+	MKMS_TEST_FORMAT(ARGB16161616, 8, 0x0000ffffffffffffULL),
+	MKMS_TEST_FORMAT(XBGR16161616, 8, 0x0000ffffffffffffULL),
+	MKMS_TEST_FORMAT(ABGR16161616, 8, 0x0000ffffffffffffULL),
+};
+
+static void mkms_test_format_desc(const struct mkms_test_format *f,
+				  char *desc)
+{
+	strscpy(desc, f->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_format, mkms_test_formats, mkms_test_format_desc);
+
+/*
+ * Any pixel of a format, written back in the same format, comes back with
+ * its colour bits unchanged and the others all ones: through the blender
+ * (widened to 16 bits and rounded back, with a CRC), through the masked
+ * copy (no CRC) and through the pixel-by-pixel reader (rotated 180 degrees,
+ * which a one-line plane shows the same, mirrored).
+ */
+static void mkms_test_round_trip(struct kunit *test)
+{
+	const struct mkms_test_format *f = test->param_value;
+	u64 all = f->cpp == 8 ? U64_MAX : BIT_ULL(f->cpp * 8) - 1;
+	static const u64 samples[] = {
+		0, U64_MAX, 0x0123456789abcdefULL, 0xfedcba9876543210ULL,
+		0x5555555555555555ULL, 0xaaaaaaaaaaaaaaaaULL,
+		0x8000800080008000ULL, 0x7f7f7f7f7f7f7f7fULL,
+	};
+	const unsigned int n = ARRAY_SIZE(samples);
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int i, path;
+	u8 *fb;
+
+	fb = mkms_test_fb(test, f->cpp, n, 1, samples);
+	for (path = 0; path < 3; path++) {
+		plane = mkms_test_plane(f->fourcc, f->cpp, fb, n, 1, 0, 0, 0);
+		plane.blend = DRM_MODE_BLEND_PIXEL_NONE;
+		if (path == 2)
+			plane.rotation = DRM_MODE_ROTATE_180 |
+					 DRM_MODE_REFLECT_Y;
+		wb = mkms_test_wb(test, f->fourcc, f->cpp, n, 1);
+		KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, n, 1,
+							wb, path != 1, NULL),
+				0);
+		for (i = 0; i < n; i++) {
+			u64 want = (samples[i] & f->colour) |
+				   (all & ~f->colour);
+			unsigned int x = path == 2 ? n - 1 - i : i;
+
+			KUNIT_EXPECT_EQ_MSG(test, mkms_test_wb_pixel(wb, x, 0),
+					    want, "path %u, sample %u",
+					    path, i);
+		}
+	}
+}
+
+/**
+ * struct mkms_test_conversion - one pixel from one format to another
+ * @from: the plane's format
+ * @from_cpp: its bytes a pixel
+ * @pixel: the plane's pixel
+ * @to: the writeback format
+ * @to_cpp: its bytes a pixel
+ * @want: what the writeback destination must hold
+ * @name: for the test log
+ */
+struct mkms_test_conversion {
+	u32 from;
+	unsigned int from_cpp;
+	u64 pixel;
+	u32 to;
+	unsigned int to_cpp;
+	u64 want;
+	const char *name;
+};
+
+#define MKMS_TEST_CONVERSION(f, fc, px, t, tc, w, n) \
+	{ .from = DRM_FORMAT_##f, .from_cpp = (fc), .pixel = (px), \
+	  .to = DRM_FORMAT_##t, .to_cpp = (tc), .want = (w), .name = (n) }
+
+/*
+ * Worked by hand: a channel of b bits with value v is v / (2^b - 1) of
+ * full scale, and is written as the nearest value of the output width.
+ */
+static const struct mkms_test_conversion mkms_test_conversions[] = {
+	MKMS_TEST_CONVERSION(RGB565, 2, 0xf800, XRGB8888, 4, 0xffff0000,
+			     "RGB565 red to XRGB8888"),
+	MKMS_TEST_CONVERSION(RGB565, 2, 0x07e0, XRGB8888, 4, 0xff00ff00,
+			     "RGB565 green to XRGB8888"),
+	/* 0x80 of 255 is 31.62 of 63: 32. */
+	MKMS_TEST_CONVERSION(XRGB8888, 4, 0x00ff8000, RGB565, 2, 0xfc00,
+			     "XRGB8888 to RGB565, rounded up"),
+	/* 0x80 of 255 is 513.5 of 1023: 514 (0x202). */
+	MKMS_TEST_CONVERSION(XRGB8888, 4, 0x00808080, XRGB2101010, 4,
+			     0xe0280a02, "XRGB8888 grey to XRGB2101010"),
+	MKMS_TEST_CONVERSION(XRGB2101010, 4, 0x3ff00000, XRGB8888, 4,
+			     0xffff0000, "XRGB2101010 red to XRGB8888"),
+	/* 0x8000 of 65535 is 127.5 of 255: 128. */
+	MKMS_TEST_CONVERSION(XRGB16161616, 8, 0x0000800000000000ULL,
+			     XRGB8888, 4, 0xff800000,
+			     "XRGB16161616 half red to XRGB8888"),
+	MKMS_TEST_CONVERSION(XBGR8888, 4, 0x00123456, XRGB8888, 4, 0xff563412,
+			     "XBGR8888 to XRGB8888"),
+	MKMS_TEST_CONVERSION(BGR888, 3, 0x123456, XRGB8888, 4, 0xff563412,
+			     "BGR888 to XRGB8888"),
+	MKMS_TEST_CONVERSION(RGBX8888, 4, 0x12345600, ABGR8888, 4, 0xff563412,
+			     "RGBX8888 to ABGR8888"),
+	MKMS_TEST_CONVERSION(ARGB1555, 2, 0x7c00, XRGB8888, 4, 0xffff0000,
+			     "ARGB1555 red to XRGB8888"),
+	MKMS_TEST_CONVERSION(XRGB8888, 4, 0x00ff0000, XRGB16161616, 8,
+			     0xffffffff00000000ULL,
+			     "XRGB8888 red to XRGB16161616"),
+	MKMS_TEST_CONVERSION(XRGB8888, 4, 0x00010203, XBGR16161616, 8,
+			     0xffff030302020101ULL,
+			     "XRGB8888 to XBGR16161616"),
+};
+
+static void mkms_test_conversion_desc(const struct mkms_test_conversion *c,
+				      char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_conversion, mkms_test_conversions,
+		  mkms_test_conversion_desc);
+
+/* A pixel converted from one format to another, with and without a CRC. */
+static void mkms_test_convert(struct kunit *test)
+{
+	const struct mkms_test_conversion *c = test->param_value;
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int crc;
+	u8 *fb;
+
+	fb = mkms_test_fb(test, c->from_cpp, 1, 1, &c->pixel);
+	plane = mkms_test_plane(c->from, c->from_cpp, fb, 1, 1, 0, 0, 0);
+	plane.blend = DRM_MODE_BLEND_PIXEL_NONE;
+	for (crc = 0; crc < 2; crc++) {
+		wb = mkms_test_wb(test, c->to, c->to_cpp, 1, 1);
+		KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, 1, 1,
+							wb, crc, NULL),
+				0);
+		KUNIT_EXPECT_EQ_MSG(test, mkms_test_wb_pixel(wb, 0, 0), c->want,
+				    "with CRC: %u", crc);
+	}
+}
+
+/* ---- Blending ----------------------------------------------------------- */
+
+/**
+ * struct mkms_test_blend - an overlay pixel over a primary pixel
+ * @blend: the overlay's pixel blend mode
+ * @alpha: its plane alpha
+ * @fg: its ARGB8888 pixel
+ * @bg: the primary plane's XRGB8888 pixel
+ * @want: the XRGB8888 result, from the DRM blend equations in real
+ *	numbers; each channel may be 1 off (rounding)
+ * @name: for the test log
+ */
+struct mkms_test_blend {
+	u16 blend;
+	u16 alpha;
+	u32 fg;
+	u32 bg;
+	u32 want;
+	const char *name;
+};
+
+/*
+ * pa: plane alpha, fa: the pixel's alpha (0x80 is 0.502), from drm_blend.c:
+ *   None:           out = pa * fg.rgb + (1 - pa) * bg
+ *   Pre-multiplied: out = pa * fg.rgb + (1 - pa * fa) * bg
+ *   Coverage:       out = pa * fa * fg.rgb + (1 - pa * fa) * bg
+ */
+static const struct mkms_test_blend mkms_test_blends[] = {
+	{ DRM_MODE_BLEND_PIXEL_NONE, 0xffff, 0x80ff0000, 0x000000ff,
+	  0xffff0000, "none ignores the pixel's alpha" },
+	{ DRM_MODE_BLEND_PIXEL_NONE, 0x8000, 0x00ff0000, 0x000000ff,
+	  0xff80007f, "none, half plane alpha" },
+	{ DRM_MODE_BLEND_COVERAGE, 0xffff, 0x80ff0000, 0x000000ff,
+	  0xff80007f, "coverage, half pixel alpha" },
+	{ DRM_MODE_BLEND_COVERAGE, 0x8000, 0x80ff0000, 0x000000ff,
+	  0xff4000bf, "coverage, half of each" },
+	{ DRM_MODE_BLEND_COVERAGE, 0x0000, 0xffff0000, 0x0000ff00,
+	  0xff00ff00, "coverage, transparent plane" },
+	{ DRM_MODE_BLEND_COVERAGE, 0xffff, 0xff00ff00, 0x000000ff,
+	  0xff00ff00, "coverage, opaque pixel" },
+	{ DRM_MODE_BLEND_PREMULTI, 0xffff, 0x80800000, 0x000000ff,
+	  0xff80007f, "pre-multiplied, half pixel alpha" },
+	{ DRM_MODE_BLEND_PREMULTI, 0x8000, 0x80800000, 0x000000ff,
+	  0xff4000bf, "pre-multiplied, half of each" },
+	{ DRM_MODE_BLEND_PREMULTI, 0xffff, 0x00000000, 0x00123456,
+	  0xff123456, "pre-multiplied, transparent pixel" },
+	/* Pre-multiplied colour over alpha adds light: saturates. */
+	{ DRM_MODE_BLEND_PREMULTI, 0xffff, 0x80ff0000, 0x00ff0000,
+	  0xffff0000, "pre-multiplied, saturated" },
+};
+
+static void mkms_test_blend_desc(const struct mkms_test_blend *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_blend, mkms_test_blends, mkms_test_blend_desc);
+
+static void mkms_test_blend_modes(struct kunit *test)
+{
+	const struct mkms_test_blend *b = test->param_value;
+	struct mkms_hw_plane_regs planes[2];
+	struct mkms_hw_wb_regs *wb;
+	u64 fg = b->fg, bg = b->bg;
+	unsigned int crc;
+
+	planes[0] = mkms_test_plane(DRM_FORMAT_XRGB8888, 4,
+				    mkms_test_fb(test, 4, 1, 1, &bg),
+				    1, 1, 0, 0, 0);
+	planes[1] = mkms_test_plane(DRM_FORMAT_ARGB8888, 4,
+				    mkms_test_fb(test, 4, 1, 1, &fg),
+				    1, 1, 0, 0, 1);
+	planes[1].blend = b->blend;
+	planes[1].alpha = b->alpha;
+	for (crc = 0; crc < 2; crc++) {
+		wb = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, 1, 1);
+		KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, 2, 1, 1,
+							wb, crc, NULL),
+				0);
+		mkms_test_expect_close(test, mkms_test_wb_pixel(wb, 0, 0),
+				       b->want);
+	}
+}
+
+/*
+ * Planes blend in zpos order, whatever their order in the registers: red
+ * (half alpha) over blue (half alpha) over opaque green.
+ */
+static void mkms_test_zpos(struct kunit *test)
+{
+	static const u64 red = 0x80ff0000, green = 0x0000ff00,
+			 blue = 0x800000ff;
+	struct mkms_hw_plane_regs planes[3];
+	struct mkms_hw_wb_regs *wb;
+
+	planes[0] = mkms_test_plane(DRM_FORMAT_ARGB8888, 4,
+				    mkms_test_fb(test, 4, 1, 1, &red),
+				    1, 1, 0, 0, 2);
+	planes[1] = mkms_test_plane(DRM_FORMAT_XRGB8888, 4,
+				    mkms_test_fb(test, 4, 1, 1, &green),
+				    1, 1, 0, 0, 0);
+	planes[2] = mkms_test_plane(DRM_FORMAT_ARGB8888, 4,
+				    mkms_test_fb(test, 4, 1, 1, &blue),
+				    1, 1, 0, 0, 1);
+	planes[0].blend = DRM_MODE_BLEND_COVERAGE;
+	planes[2].blend = DRM_MODE_BLEND_COVERAGE;
+	wb = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, 1, 1);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, 3, 1, 1, wb,
+						true, NULL), 0);
+	/* r = .502 * 255, b = .498 * .502 * 255, g = .498 * .498 * 255 */
+	mkms_test_expect_close(test, mkms_test_wb_pixel(wb, 0, 0), 0xff803f40);
+}
+
+/* ---- Rotation ----------------------------------------------------------- */
+
+/**
+ * struct mkms_test_rotation - how a 3x2 framebuffer shows rotated
+ * @rotation: DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*
+ * @want: the destination, row by row, as letters of the framebuffer
+ *	"ABC" over "DEF"
+ * @name: for the test log
+ */
+struct mkms_test_rotation {
+	u32 rotation;
+	const char *want;
+	const char *name;
+};
+
+/*
+ * drm_rect_rotate(): reflect, then rotate counter-clockwise. A 90 or 270
+ * degree rotation shows the 3x2 framebuffer as 2x3.
+ */
+static const struct mkms_test_rotation mkms_test_rotations[] = {
+	{ DRM_MODE_ROTATE_0, "ABCDEF", "rotate-0" },
+	{ DRM_MODE_ROTATE_90, "CFBEAD", "rotate-90" },
+	{ DRM_MODE_ROTATE_180, "FEDCBA", "rotate-180" },
+	{ DRM_MODE_ROTATE_270, "DAEBFC", "rotate-270" },
+	{ DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_X, "CBAFED", "reflect-x" },
+	{ DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_Y, "DEFABC", "reflect-y" },
+	{ DRM_MODE_ROTATE_90 | DRM_MODE_REFLECT_X, "ADBECF",
+	  "reflect-x, rotate-90" },
+	{ DRM_MODE_ROTATE_180 | DRM_MODE_REFLECT_X | DRM_MODE_REFLECT_Y,
+	  "ABCDEF", "reflect-xy, rotate-180" },
+};
+
+static void mkms_test_rotation_desc(const struct mkms_test_rotation *r,
+				    char *desc)
+{
+	strscpy(desc, r->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_rotation, mkms_test_rotations,
+		  mkms_test_rotation_desc);
+
+static void mkms_test_rotate(struct kunit *test)
+{
+	const struct mkms_test_rotation *r = test->param_value;
+	static const u64 letters[] = { 'A', 'B', 'C', 'D', 'E', 'F' };
+	bool sideways = r->rotation & (DRM_MODE_ROTATE_90 |
+				       DRM_MODE_ROTATE_270);
+	unsigned int w = sideways ? 2 : 3, h = sideways ? 3 : 2;
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int i, crc;
+
+	plane = mkms_test_plane(DRM_FORMAT_XRGB8888, 4,
+				mkms_test_fb(test, 4, 3, 2, letters),
+				3, 2, 0, 0, 0);
+	plane.dst = DRM_RECT_INIT(0, 0, w, h);
+	plane.rotation = r->rotation;
+	for (crc = 0; crc < 2; crc++) {
+		wb = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, w, h);
+		KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, w, h,
+							wb, crc, NULL),
+				0);
+		for (i = 0; i < w * h; i++)
+			KUNIT_EXPECT_EQ_MSG(test,
+					    mkms_test_wb_pixel(wb, i % w,
+							       i / w) & 0xff,
+					    (u64)r->want[i],
+					    "pixel %u, with CRC: %u", i, crc);
+	}
+}
+
+/* ---- The fast paths against the blender ------------------------------- */
+
+#define MKMS_TEST_W	16
+#define MKMS_TEST_H	8
+
+/*
+ * A frame with every case the fast paths tell apart: an opaque primary
+ * plane, a translucent overlay over part of it, a cursor half off the
+ * right edge (clipped, as the atomic check leaves it) and lines that only
+ * the primary plane covers.
+ */
+static unsigned int mkms_test_scene(struct kunit *test,
+				    struct mkms_hw_plane_regs *planes,
+				    u32 primary_format, bool swap_rb)
+{
+	u64 *primary, overlay[6 * 3], cursor[4 * 4];
+	unsigned int i;
+
+	primary = kunit_kcalloc(test, MKMS_TEST_W * MKMS_TEST_H,
+				sizeof(*primary), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, primary);
+	for (i = 0; i < MKMS_TEST_W * MKMS_TEST_H; i++) {
+		u64 r = i * 7 & 0xff, g = i * 13 & 0xff, b = i * 29 & 0xff;
+
+		primary[i] = swap_rb ? b << 16 | g << 8 | r :
+				       r << 16 | g << 8 | b;
+	}
+	for (i = 0; i < ARRAY_SIZE(overlay); i++)
+		overlay[i] = (u64)(i * 40 & 0xff) << 24 | 0x00406080;
+	for (i = 0; i < ARRAY_SIZE(cursor); i++)
+		cursor[i] = i & 1 ? 0xffffffff : 0x80000000;
+
+	planes[0] = mkms_test_plane(primary_format, 4,
+				    mkms_test_fb(test, 4, MKMS_TEST_W,
+						 MKMS_TEST_H, primary),
+				    MKMS_TEST_W, MKMS_TEST_H, 0, 0, 0);
+	planes[1] = mkms_test_plane(DRM_FORMAT_ARGB8888, 4,
+				    mkms_test_fb(test, 4, 6, 3, overlay),
+				    6, 3, 3, 2, 1);
+	planes[1].blend = DRM_MODE_BLEND_COVERAGE;
+	planes[1].alpha = 0xc000;
+	planes[2] = mkms_test_plane(DRM_FORMAT_ARGB8888, 4,
+				    mkms_test_fb(test, 4, 4, 4, cursor),
+				    4, 4, MKMS_TEST_W - 2, 1, 2);
+	/* Clipped to the CRTC: the cursor's left half shows. */
+	planes[2].src.x2 = 2 << 16;
+	planes[2].dst.x2 = MKMS_TEST_W;
+	return 3;
+}
+
+/*
+ * Without a CRC the composer copies what the primary plane alone shows
+ * and blends the rest; with one it blends every pixel. Both must write
+ * the same frame.
+ */
+static void mkms_test_fast_path(struct kunit *test)
+{
+	struct mkms_hw_plane_regs planes[3];
+	struct mkms_hw_wb_regs *fast, *slow;
+	unsigned int n, x, y;
+
+	n = mkms_test_scene(test, planes, DRM_FORMAT_XRGB8888, false);
+	fast = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, MKMS_TEST_W,
+			    MKMS_TEST_H);
+	slow = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, MKMS_TEST_W,
+			    MKMS_TEST_H);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, n, MKMS_TEST_W,
+						MKMS_TEST_H, fast, false,
+						NULL), 0);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, n, MKMS_TEST_W,
+						MKMS_TEST_H, slow, true, NULL),
+			0);
+	for (y = 0; y < MKMS_TEST_H; y++)
+		for (x = 0; x < MKMS_TEST_W; x++)
+			KUNIT_EXPECT_EQ_MSG(test, mkms_test_wb_pixel(fast, x, y),
+					    mkms_test_wb_pixel(slow, x, y),
+					    "at (%u, %u)", x, y);
+	/* Where only the primary shows, its pixel, X set: (1, 0) is 7 13 29. */
+	KUNIT_EXPECT_EQ(test, mkms_test_wb_pixel(fast, 1, 0), 0xff070d1dULL);
+}
+
+/* The CRC is of the composed frame, not of the framebuffers' bytes. */
+static void mkms_test_crc_of_frame(struct kunit *test)
+{
+	struct mkms_hw_plane_regs planes[3];
+	u32 rgb, bgr, moved;
+	unsigned int n;
+
+	n = mkms_test_scene(test, planes, DRM_FORMAT_XRGB8888, false);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, n, MKMS_TEST_W,
+						MKMS_TEST_H, NULL, true, &rgb),
+			0);
+	n = mkms_test_scene(test, planes, DRM_FORMAT_XBGR8888, true);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, n, MKMS_TEST_W,
+						MKMS_TEST_H, NULL, true, &bgr),
+			0);
+	KUNIT_EXPECT_EQ(test, rgb, bgr);
+
+	planes[1].dst.x1 += 1;
+	planes[1].dst.x2 += 1;
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, n, MKMS_TEST_W,
+						MKMS_TEST_H, NULL, true,
+						&moved), 0);
+	KUNIT_EXPECT_NE(test, rgb, moved);
+}
+
+/*
+ * A writeback destination smaller than the frame gets what fits, on both
+ * paths, and not a byte more (KASAN watches the exact-size buffer).
+ */
+static void mkms_test_small_writeback(struct kunit *test)
+{
+	struct mkms_hw_plane_regs planes[3];
+	struct mkms_hw_wb_regs *full, *small;
+	unsigned int n, x, y, crc;
+
+	n = mkms_test_scene(test, planes, DRM_FORMAT_XRGB8888, false);
+	full = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, MKMS_TEST_W,
+			    MKMS_TEST_H);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, planes, n, MKMS_TEST_W,
+						MKMS_TEST_H, full, true, NULL),
+			0);
+	for (crc = 0; crc < 2; crc++) {
+		small = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4,
+				     MKMS_TEST_W / 2 + 1, MKMS_TEST_H / 2 + 1);
+		KUNIT_ASSERT_EQ(test,
+				mkms_test_compose(test, planes, n, MKMS_TEST_W,
+						  MKMS_TEST_H, small, crc,
+						  NULL), 0);
+		for (y = 0; y < small->height; y++)
+			for (x = 0; x < small->width; x++)
+				KUNIT_EXPECT_EQ(test,
+						mkms_test_wb_pixel(small, x, y),
+						mkms_test_wb_pixel(full, x, y));
+	}
+}
+
+static bool mkms_test_stop_now(void *data)
+{
+	unsigned int *calls = data;
+
+	return ++*calls > 1;
+}
+
+/* The stop callback ends a frame between bands and leaves the CRC alone. */
+static void mkms_test_stop(struct kunit *test)
+{
+	struct mkms_hw_plane_regs planes[3];
+	struct mkms_compose_args args = {
+		.planes = planes,
+		.width = MKMS_TEST_W,
+		.height = MKMS_COMPOSE_BAND * 3,
+		.want_crc = true,
+		.stop = mkms_test_stop_now,
+	};
+	unsigned int calls = 0;
+	u32 crc = 0x1234;
+
+	args.num_planes = mkms_test_scene(test, planes, DRM_FORMAT_XRGB8888,
+					  false);
+	args.line = kunit_kcalloc(test, MKMS_TEST_W, sizeof(*args.line),
+				  GFP_KERNEL);
+	args.stage = kunit_kcalloc(test, MKMS_TEST_W, sizeof(*args.stage),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, args.line);
+	KUNIT_ASSERT_NOT_NULL(test, args.stage);
+	args.stop_data = &calls;
+	KUNIT_EXPECT_EQ(test, mkms_compose(&args, &crc), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, calls, 2);
+	KUNIT_EXPECT_EQ(test, crc, 0x1234);
+}
+
+static struct kunit_case mkms_composer_tests[] = {
+	KUNIT_CASE_PARAM(mkms_test_round_trip, mkms_test_format_gen_params),
+	KUNIT_CASE_PARAM(mkms_test_convert, mkms_test_conversion_gen_params),
+	KUNIT_CASE_PARAM(mkms_test_blend_modes, mkms_test_blend_gen_params),
+	KUNIT_CASE(mkms_test_zpos),
+	KUNIT_CASE_PARAM(mkms_test_rotate, mkms_test_rotation_gen_params),
+	KUNIT_CASE(mkms_test_fast_path),
+	KUNIT_CASE(mkms_test_crc_of_frame),
+	KUNIT_CASE(mkms_test_small_writeback),
+	KUNIT_CASE(mkms_test_stop),
+	{}
+};
+
+static struct kunit_suite mkms_composer_suite = {
+	.name = "mkms_composer",
+	.test_cases = mkms_composer_tests,
+};
+
+/* ---- Device descriptions ------------------------------------------------ */
+
+/* Two CRTCs, an encoder each, a connector each; the second has an EDID. */
+static struct mkms_desc *mkms_test_desc(struct kunit *test)
+{
+	struct mkms_desc *desc = kunit_kzalloc(test, sizeof(*desc) + 128,
+					       GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, desc);
+	desc->num_crtcs = 2;
+	desc->num_encoders = 2;
+	desc->num_connectors = 2;
+	desc->crtcs[0].overlays = MKMS_MAX_OVERLAYS;
+	desc->crtcs[0].cursor = true;
+	desc->crtcs[1].writeback = true;
+	desc->encoder_crtcs[0] = BIT(0);
+	desc->encoder_crtcs[1] = BIT(0) | BIT(1);
+	desc->connectors[0].possible_encoders = BIT(0);
+	desc->connectors[0].status = connector_status_connected;
+	desc->connectors[1].possible_encoders = BIT(1);
+	desc->connectors[1].status = connector_status_unknown;
+	desc->connectors[1].edid_len = 128;
+	desc->edid_bytes = 128;
+	return desc;
+}
+
+static void mkms_test_desc_valid(struct kunit *test)
+{
+	struct mkms_desc *desc = mkms_test_desc(test);
+	const char *why = NULL;
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, mkms_desc_check(desc, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+
+	/* The largest device: everything linked to everything. */
+	desc->num_crtcs = MKMS_MAX_CRTCS;
+	desc->num_encoders = MKMS_MAX_ENCODERS;
+	desc->num_connectors = MKMS_MAX_CONNECTORS;
+	for (i = 0; i < MKMS_MAX_ENCODERS; i++)
+		desc->encoder_crtcs[i] = U32_MAX;
+	for (i = 0; i < MKMS_MAX_CONNECTORS; i++) {
+		desc->connectors[i].possible_encoders = U32_MAX;
+		desc->connectors[i].status = connector_status_disconnected;
+	}
+	KUNIT_EXPECT_EQ(test, mkms_desc_check(desc, &why), 0);
+}
+
+/**
+ * struct mkms_test_bad_desc - one way a description is invalid
+ * @spoil: makes mkms_test_desc()'s description invalid
+ * @why: the start of the reason mkms_desc_check() must give
+ * @name: for the test log
+ */
+struct mkms_test_bad_desc {
+	void (*spoil)(struct mkms_desc *desc);
+	const char *why;
+	const char *name;
+};
+
+static void mkms_test_no_crtc(struct mkms_desc *d)
+{
+	d->num_crtcs = 0;
+}
+
+static void mkms_test_many_crtcs(struct mkms_desc *d)
+{
+	d->num_crtcs = MKMS_MAX_CRTCS + 1;
+}
+
+static void mkms_test_no_encoder(struct mkms_desc *d)
+{
+	d->num_encoders = 0;
+}
+
+static void mkms_test_no_connector(struct mkms_desc *d)
+{
+	d->num_connectors = 0;
+}
+
+static void mkms_test_many_overlays(struct mkms_desc *d)
+{
+	d->crtcs[1].overlays = MKMS_MAX_OVERLAYS + 1;
+}
+
+static void mkms_test_encoder_unlinked(struct mkms_desc *d)
+{
+	d->encoder_crtcs[1] = 0;
+}
+
+static void mkms_test_encoder_past_crtcs(struct mkms_desc *d)
+{
+	d->encoder_crtcs[0] = BIT(2);
+}
+
+static void mkms_test_connector_unlinked(struct mkms_desc *d)
+{
+	d->connectors[0].possible_encoders = 0;
+}
+
+static void mkms_test_connector_past_encoders(struct mkms_desc *d)
+{
+	d->connectors[1].possible_encoders = BIT(1) | BIT(2);
+}
+
+static void mkms_test_edid_past_end(struct mkms_desc *d)
+{
+	d->connectors[1].edid_offset = 1;
+}
+
+static void mkms_test_edid_wraps(struct mkms_desc *d)
+{
+	d->connectors[1].edid_offset = U32_MAX;
+	d->connectors[1].edid_len = 2;
+}
+
+static void mkms_test_bad_status(struct mkms_desc *d)
+{
+	d->connectors[0].status = 0;
+}
+
+static const struct mkms_test_bad_desc mkms_test_bad_descs[] = {
+	{ mkms_test_no_crtc, "needs 1 to", "no CRTC" },
+	{ mkms_test_many_crtcs, "needs 1 to", "too many CRTCs" },
+	{ mkms_test_no_encoder, "needs 1 to", "no encoder" },
+	{ mkms_test_no_connector, "needs 1 to", "no connector" },
+	{ mkms_test_many_overlays, "a CRTC has more", "too many overlays" },
+	{ mkms_test_encoder_unlinked, "an encoder has", "encoder unlinked" },
+	{ mkms_test_encoder_past_crtcs, "an encoder has",
+	  "encoder past the CRTCs" },
+	{ mkms_test_connector_unlinked, "a connector has no",
+	  "connector unlinked" },
+	{ mkms_test_connector_past_encoders, "a connector has no",
+	  "connector past the encoders" },
+	{ mkms_test_edid_past_end, "a connector's EDID", "EDID past the end" },
+	{ mkms_test_edid_wraps, "a connector's EDID", "EDID offset wraps" },
+	{ mkms_test_bad_status, "a connector has an", "invalid status" },
+};
+
+static void mkms_test_bad_desc_desc(const struct mkms_test_bad_desc *b,
+				    char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_bad_desc, mkms_test_bad_descs,
+		  mkms_test_bad_desc_desc);
+
+static void mkms_test_desc_invalid(struct kunit *test)
+{
+	const struct mkms_test_bad_desc *b = test->param_value;
+	struct mkms_desc *desc = mkms_test_desc(test);
+	const char *why = NULL;
+
+	b->spoil(desc);
+	KUNIT_EXPECT_EQ(test, mkms_desc_check(desc, &why), -EINVAL);
+	KUNIT_ASSERT_NOT_NULL(test, why);
+	KUNIT_EXPECT_TRUE_MSG(test, !strncmp(why, b->why, strlen(b->why)),
+			      "why: %s", why);
+}
+
+static struct kunit_case mkms_desc_tests[] = {
+	KUNIT_CASE(mkms_test_desc_valid),
+	KUNIT_CASE_PARAM(mkms_test_desc_invalid,
+			 mkms_test_bad_desc_gen_params),
+	{}
+};
+
+static struct kunit_suite mkms_desc_suite = {
+	.name = "mkms_desc",
+	.test_cases = mkms_desc_tests,
+};
+
+kunit_test_suites(&mkms_composer_suite, &mkms_desc_suite);
+
+MODULE_DESCRIPTION("KUnit tests of mkms's composer and descriptions");
+MODULE_LICENSE("GPL");
+MKMS_IMPORT_KUNIT_NS();
