@@ -20,6 +20,12 @@
  * by turning the plane's pixels into pre-multiplied ones first and then
  * blending "over": out = src + (1 - src.a) * bg. Products are rounded to
  * the nearest 16-bit value. The output's alpha is always opaque.
+ *
+ * The blended pixels then go through the pipe's colour pipeline, if it has
+ * one (struct mkms_hw_color_regs): degamma LUT, colour transformation
+ * matrix, gamma LUT. A LUT of n entries spreads them evenly over the
+ * channel's range, entry i at i / (n - 1) of full scale, and a value
+ * between two entries is interpolated linearly between them.
  */
 
 #include <kunit/visibility.h>
@@ -249,6 +255,118 @@ static void mkms_blend_line(const struct mkms_pixel *src,
 	}
 }
 
+/* ---- Colour pipeline ---------------------------------------------------- */
+
+/*
+ * Channel value @v through @lut (MKMS_LUT_SIZE entries): interpolated
+ * between the two entries around it, rounded to nearest. All in u32:
+ * the largest product, 0xffff * 0xfffe plus rounding, fits.
+ */
+static inline u16 mkms_lut(const u16 *lut, u16 v)
+{
+	u32 pos = v * (MKMS_LUT_SIZE - 1);
+	u32 i = pos / MKMS_CHANNEL_MAX, frac = pos % MKMS_CHANNEL_MAX;
+	u32 a, b;
+
+	if (!frac)
+		return lut[i];
+	a = lut[i];
+	b = lut[i + 1];
+	if (b >= a)
+		return a + ((b - a) * frac + MKMS_CHANNEL_MAX / 2) /
+			   MKMS_CHANNEL_MAX;
+	return a - ((a - b) * frac + MKMS_CHANNEL_MAX / 2) / MKMS_CHANNEL_MAX;
+}
+
+/* One output channel of the CTM: row @m times (r, g, b), clamped. */
+static inline u16 mkms_ctm_row(const s64 *m, const struct mkms_pixel *px)
+{
+	s64 v = m[0] * px->r + m[1] * px->g + m[2] * px->b;
+
+	if (v <= 0)
+		return 0;
+	v = (v + BIT_ULL(31)) >> 32;
+	return min_t(s64, v, MKMS_CHANNEL_MAX);
+}
+
+/* @count blended, opaque pixels through the colour pipeline @c. */
+static void mkms_color_line(const struct mkms_hw_color_regs *c,
+			    struct mkms_pixel *px, unsigned int count)
+{
+	unsigned int x;
+
+	for (x = 0; x < count; x++) {
+		struct mkms_pixel p = px[x];
+
+		if (c->degamma_on) {
+			p.r = mkms_lut(c->degamma[0], p.r);
+			p.g = mkms_lut(c->degamma[1], p.g);
+			p.b = mkms_lut(c->degamma[2], p.b);
+		}
+		if (c->ctm_on) {
+			struct mkms_pixel in = p;
+
+			p.r = mkms_ctm_row(&c->ctm[0], &in);
+			p.g = mkms_ctm_row(&c->ctm[3], &in);
+			p.b = mkms_ctm_row(&c->ctm[6], &in);
+		}
+		if (c->gamma_on) {
+			p.r = mkms_lut(c->gamma[0], p.r);
+			p.g = mkms_lut(c->gamma[1], p.g);
+			p.b = mkms_lut(c->gamma[2], p.b);
+		}
+		px[x] = p;
+	}
+}
+
+/* A LUT property's entries into planar LUT registers. */
+static void mkms_lut_load(u16 (*regs)[MKMS_LUT_SIZE],
+			  const struct drm_color_lut *lut)
+{
+	unsigned int i;
+
+	for (i = 0; i < MKMS_LUT_SIZE; i++) {
+		regs[0][i] = lut[i].red;
+		regs[1][i] = lut[i].green;
+		regs[2][i] = lut[i].blue;
+	}
+}
+
+/**
+ * mkms_color_regs_load - colour management properties into registers
+ * @regs: the registers to fill
+ * @degamma: the DEGAMMA_LUT's MKMS_LUT_SIZE entries, or NULL: off
+ * @ctm: the CTM, or NULL: off
+ * @gamma: the GAMMA_LUT's MKMS_LUT_SIZE entries, or NULL: off
+ *
+ * The CTM's coefficients are sign-magnitude S31.32 in the property and
+ * two's complement, clamped to MKMS_CTM_MAX, in the registers.
+ */
+void mkms_color_regs_load(struct mkms_hw_color_regs *regs,
+			  const struct drm_color_lut *degamma,
+			  const struct drm_color_ctm *ctm,
+			  const struct drm_color_lut *gamma)
+{
+	unsigned int i;
+
+	regs->degamma_on = !!degamma;
+	if (degamma)
+		mkms_lut_load(regs->degamma, degamma);
+	regs->ctm_on = !!ctm;
+	for (i = 0; ctm && i < ARRAY_SIZE(regs->ctm); i++) {
+		s64 v = min_t(u64, ctm->matrix[i] & ~BIT_ULL(63),
+			      MKMS_CTM_MAX);
+
+		regs->ctm[i] = ctm->matrix[i] & BIT_ULL(63) ? -v : v;
+	}
+	regs->gamma_on = !!gamma;
+	if (gamma)
+		mkms_lut_load(regs->gamma, gamma);
+}
+EXPORT_SYMBOL_IF_KUNIT(mkms_color_regs_load);
+
+/* ---- Planes ------------------------------------------------------------- */
+
 /*
  * Where the pixel at offset (@u, @v) of a plane's destination comes from
  * in its framebuffer, as drm_rect_rotate() defines rotation: the source
@@ -346,8 +464,10 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
  * @stage: a plane's part of the line, before it is blended
  * @wb: the writeback destination, or NULL
  * @wb_format: its format
+ * @color: the colour pipeline, or NULL if it does nothing
  * @direct: the writeback destination may be written from the planes
- *	without the blender in between: no CRC is wanted
+ *	without the blender in between: no CRC is wanted and there is no
+ *	colour pipeline
  */
 struct mkms_frame {
 	const struct mkms_hw_plane_regs *planes[MKMS_PLANES_PER_PIPE];
@@ -358,6 +478,7 @@ struct mkms_frame {
 	struct mkms_pixel *stage;
 	const struct mkms_hw_wb_regs *wb;
 	const struct mkms_rgb_format *wb_format;
+	const struct mkms_hw_color_regs *color;
 	bool direct;
 };
 
@@ -572,12 +693,13 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
  * writeback destination may be smaller than the frame; what does not fit
  * is not written.
  *
- * Every pixel is what the blender makes of it (see the top of this file),
- * but the blender does no more work than the result needs: on each line
- * it starts from the topmost opaque plane that covers the line, and
- * without a CRC to compute, what that plane alone shows goes to the
- * writeback destination as a masked copy when the formats allow it (see
- * mkms_same_colour_bits()), and lines below the destination are skipped.
+ * Every pixel is what the blender and the colour pipeline make of it (see
+ * the top of this file), but the blender does no more work than the
+ * result needs: on each line it starts from the topmost opaque plane that
+ * covers the line, and without a CRC to compute or a colour pipeline, what
+ * that plane alone shows goes to the writeback destination as a masked
+ * copy when the formats allow it (see mkms_same_colour_bits()), and lines
+ * below the destination are skipped.
  *
  * Before each band of MKMS_COMPOSE_BAND lines, args->stop (if set) may
  * end the frame early: the caller's device is going away and should not
@@ -617,7 +739,10 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 		if (fr.wb_format)
 			fr.wb = wb;
 	}
-	fr.direct = fr.wb && !args->want_crc;
+	if (args->color && (args->color->degamma_on || args->color->ctm_on ||
+			    args->color->gamma_on))
+		fr.color = args->color;
+	fr.direct = fr.wb && !args->want_crc && !fr.color;
 
 	for (y = 0; y < args->height && (fr.wb || args->want_crc); y++) {
 		int base;
@@ -637,6 +762,8 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 		mkms_blend_span(&fr, y, base, 0, width);
 		for (x = 0; x < width; x++)
 			line[x].a = MKMS_CHANNEL_MAX;
+		if (fr.color)
+			mkms_color_line(fr.color, line, width);
 		if (args->want_crc)
 			sum = crc32_le(sum, (const u8 *)line,
 				       width * sizeof(*line));

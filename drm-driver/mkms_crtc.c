@@ -19,6 +19,7 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_color_mgmt.h>
 #include <drm/drm_debugfs_crc.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
@@ -249,10 +250,48 @@ static void mkms_crtc_atomic_disable(struct drm_crtc *crtc,
 	mkms_hw_pipe_disable(to_mkms_device(crtc->dev), drm_crtc_index(crtc));
 }
 
+/* A colour LUT has the one size the hardware takes, or is unset. */
+static int mkms_crtc_check_lut(struct drm_crtc *crtc,
+			       const struct drm_property_blob *lut,
+			       const char *name)
+{
+	if (lut && drm_color_lut_size(lut) != MKMS_LUT_SIZE) {
+		drm_dbg_atomic(crtc->dev, "[CRTC:%d:%s] %s of %d entries, not %d\n",
+			       crtc->base.id, crtc->name, name,
+			       drm_color_lut_size(lut), MKMS_LUT_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mkms_crtc_atomic_check(struct drm_crtc *crtc,
+				  struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state =
+		drm_atomic_get_new_crtc_state(state, crtc);
+
+	return mkms_crtc_check_lut(crtc, crtc_state->degamma_lut,
+				   "DEGAMMA_LUT") ?:
+	       mkms_crtc_check_lut(crtc, crtc_state->gamma_lut, "GAMMA_LUT");
+}
+
+/* A colour property blob's data, or NULL if it is unset. */
+static const void *mkms_blob_data(const struct drm_property_blob *blob)
+{
+	return blob ? blob->data : NULL;
+}
+
 static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 				   struct drm_atomic_state *state)
 {
 	struct drm_pending_vblank_event *event = crtc->state->event;
+
+	if (crtc->state->color_mgmt_changed)
+		mkms_hw_pipe_set_color(to_mkms_device(crtc->dev),
+				       drm_crtc_index(crtc),
+				       mkms_blob_data(crtc->state->degamma_lut),
+				       mkms_blob_data(crtc->state->ctm),
+				       mkms_blob_data(crtc->state->gamma_lut));
 
 	/* The planes are programmed: the next frame is this commit's. */
 	mkms_hw_writeback_arm(to_mkms_device(crtc->dev), drm_crtc_index(crtc));
@@ -270,6 +309,7 @@ static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 }
 
 static const struct drm_crtc_helper_funcs mkms_crtc_helper_funcs = {
+	.atomic_check	= mkms_crtc_atomic_check,
 	.atomic_flush	= mkms_crtc_atomic_flush,
 	.atomic_enable	= mkms_crtc_atomic_enable,
 	.atomic_disable	= mkms_crtc_atomic_disable,
@@ -282,7 +322,9 @@ static const struct drm_crtc_helper_funcs mkms_crtc_helper_funcs = {
  * @primary: the CRTC's primary plane
  * @cursor: the CRTC's cursor plane
  *
- * The CRTC is drmm-managed: it is cleaned up with the drm_device.
+ * The CRTC is drmm-managed: it is cleaned up with the drm_device. It has
+ * the colour management properties (DEGAMMA_LUT, CTM, GAMMA_LUT, and the
+ * legacy gamma ioctls, which the core turns into GAMMA_LUT).
  *
  * Returns: 0 or a negative errno.
  */
@@ -297,6 +339,11 @@ int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,
 		return ret;
 
 	drm_crtc_helper_add(&output->crtc, &mkms_crtc_helper_funcs);
+	ret = drm_mode_crtc_set_gamma_size(&output->crtc, MKMS_LUT_SIZE);
+	if (ret)
+		return ret;
+	drm_crtc_enable_color_mgmt(&output->crtc, MKMS_LUT_SIZE, true,
+				   MKMS_LUT_SIZE);
 	spin_lock_init(&output->crc.lock);
 	INIT_DELAYED_WORK(&output->crc.release_work, mkms_crtc_crc_release_work);
 	return 0;

@@ -340,6 +340,40 @@ struct mkms_hw_wb_regs {
 	u8 *vaddr;
 };
 
+/* Entries of each pipe's degamma and gamma LUT */
+#define MKMS_LUT_SIZE		1024
+
+/**
+ * struct mkms_hw_color_regs - the colour pipeline of one pipe
+ * @degamma_on: @degamma applies
+ * @ctm_on: @ctm applies
+ * @gamma_on: @gamma applies
+ * @ctm: the colour transformation matrix, row major (output channel by
+ *	input channel), as signed 32.32 fixed point in two's complement,
+ *	each coefficient clamped to [-MKMS_CTM_MAX, MKMS_CTM_MAX]
+ * @degamma: the degamma LUT, red, green and blue, MKMS_LUT_SIZE entries
+ *	each, spread evenly over the channel's range
+ * @gamma: the gamma LUT, the same way
+ *
+ * The composer applies them, in this order, to every blended pixel:
+ * degamma, CTM, gamma, as the DRM colour management properties define.
+ */
+struct mkms_hw_color_regs {
+	bool degamma_on;
+	bool ctm_on;
+	bool gamma_on;
+	s64 ctm[9];
+	u16 degamma[3][MKMS_LUT_SIZE];
+	u16 gamma[3][MKMS_LUT_SIZE];
+};
+
+/*
+ * Largest CTM coefficient magnitude, 8192.0 in 32.32: three products with
+ * a 16-bit channel add up without overflow. Past it, any input above
+ * 1/8192 of full scale saturates anyway.
+ */
+#define MKMS_CTM_MAX		(8192LL << 32)
+
 /* A pixel inside the composer: 16 bits per channel, pre-multiplied. */
 struct mkms_pixel {
 	u16 a, r, g, b;
@@ -358,6 +392,10 @@ void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 			  const struct mkms_hw_plane_regs *regs);
 void mkms_hw_pipe_set_crc(struct mkms_device *mkms, unsigned int pipe,
 			  bool enabled);
+void mkms_hw_pipe_set_color(struct mkms_device *mkms, unsigned int pipe,
+			    const struct drm_color_lut *degamma,
+			    const struct drm_color_ctm *ctm,
+			    const struct drm_color_lut *gamma);
 int mkms_hw_writeback_queue(struct mkms_device *mkms, unsigned int pipe,
 			    const struct mkms_hw_wb_regs *regs);
 void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
@@ -376,6 +414,7 @@ void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
  * @line: scratch space for one output line of @width pixels
  * @stage: scratch space for one source line of @width pixels
  * @wb: where to write the frame, or NULL
+ * @color: the pipe's colour pipeline, or NULL: none
  * @want_crc: compute the frame's CRC
  * @stop: asked before each band of MKMS_COMPOSE_BAND lines; true ends the
  *	frame there. May be NULL.
@@ -389,12 +428,17 @@ struct mkms_compose_args {
 	struct mkms_pixel *line;
 	struct mkms_pixel *stage;
 	const struct mkms_hw_wb_regs *wb;
+	const struct mkms_hw_color_regs *color;
 	bool want_crc;
 	bool (*stop)(void *stop_data);
 	void *stop_data;
 };
 
 int mkms_compose(const struct mkms_compose_args *args, u32 *crc);
+void mkms_color_regs_load(struct mkms_hw_color_regs *regs,
+			  const struct drm_color_lut *degamma,
+			  const struct drm_color_ctm *ctm,
+			  const struct drm_color_lut *gamma);
 
 /* mkms_crtc.c */
 int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,

@@ -55,6 +55,8 @@
  *	both @lock and @compose_lock, so either is enough to read them
  * @compose_lock: held by the composer while it reads the framebuffers
  *	that @planes point at, and by whoever changes @planes
+ * @color: the colour pipeline's registers; only the composer reads them,
+ *	so they are written under @compose_lock alone
  * @compose_work: the display engine composing a frame
  * @wq: ordered workqueue of @compose_work; revoked by mkms_hw_release()
  *	after @timer, so nothing queues work on it any more
@@ -84,6 +86,7 @@ struct mkms_hw_pipe {
 	struct mkms_hw_wb_regs wb;
 
 	struct mutex compose_lock; /* composer vs. scanout register writes */
+	struct mkms_hw_color_regs *color;
 	struct work_struct compose_work;
 	struct workqueue_struct *wq;
 	struct mkms_pixel *line;
@@ -216,6 +219,7 @@ static void mkms_hw_compose_work(struct work_struct *work)
 		.line = pipe->line,
 		.stage = pipe->stage,
 		.wb = wb_jobs ? &wb : NULL,
+		.color = pipe->color,
 		.want_crc = want_crc,
 		.stop = mkms_hw_unplugged,
 		.stop_data = drm,
@@ -255,6 +259,7 @@ static void mkms_hw_release(void *data)
 			destroy_workqueue(pipe->wq);
 		kvfree(pipe->line);
 		kvfree(pipe->stage);
+		kvfree(pipe->color);
 		mutex_destroy(&pipe->compose_lock);
 	}
 }
@@ -307,7 +312,8 @@ int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes)
 				      GFP_KERNEL);
 		pipe->stage = kvcalloc(MKMS_MAX_SIZE, sizeof(*pipe->stage),
 				       GFP_KERNEL);
-		if (!pipe->wq || !pipe->line || !pipe->stage)
+		pipe->color = kvzalloc(sizeof(*pipe->color), GFP_KERNEL);
+		if (!pipe->wq || !pipe->line || !pipe->stage || !pipe->color)
 			return -ENOMEM;
 	}
 
@@ -542,6 +548,38 @@ void mkms_hw_pipe_set_crc(struct mkms_device *mkms, unsigned int pipe,
 			  bool enabled)
 {
 	mkms_hw_pipe_set(mkms, pipe, MKMS_HW_CRC, enabled);
+}
+
+/**
+ * mkms_hw_pipe_set_color - load a pipe's colour pipeline
+ * @mkms: the device
+ * @pipe: the pipe
+ * @degamma: the degamma LUT, MKMS_LUT_SIZE entries, or NULL: off
+ * @ctm: the colour transformation matrix, or NULL: off
+ * @gamma: the gamma LUT, MKMS_LUT_SIZE entries, or NULL: off
+ *
+ * Waits for a composition in progress, which finishes with the old
+ * values. Does nothing if the device is unplugged.
+ */
+void mkms_hw_pipe_set_color(struct mkms_device *mkms, unsigned int pipe,
+			    const struct drm_color_lut *degamma,
+			    const struct drm_color_ctm *ctm,
+			    const struct drm_color_lut *gamma)
+{
+	struct mkms_hw_pipe *p;
+	int idx;
+
+	if (!drm_dev_enter(&mkms->drm, &idx))
+		return;
+
+	p = mkms_hw_pipe(mkms, pipe);
+	if (p) {
+		mutex_lock(&p->compose_lock);
+		mkms_color_regs_load(p->color, degamma, ctm, gamma);
+		mutex_unlock(&p->compose_lock);
+	}
+
+	drm_dev_exit(idx);
 }
 
 /**

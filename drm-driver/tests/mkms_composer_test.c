@@ -100,11 +100,13 @@ static u64 mkms_test_wb_pixel(const struct mkms_hw_wb_regs *wb,
 }
 
 /* Compose a @w x @h frame of @planes; returns mkms_compose()'s value. */
-static int mkms_test_compose(struct kunit *test,
-			     const struct mkms_hw_plane_regs *planes,
-			     unsigned int num_planes, unsigned int w,
-			     unsigned int h, const struct mkms_hw_wb_regs *wb,
-			     bool want_crc, u32 *crc)
+static int mkms_test_compose_color(struct kunit *test,
+				   const struct mkms_hw_plane_regs *planes,
+				   unsigned int num_planes, unsigned int w,
+				   unsigned int h,
+				   const struct mkms_hw_wb_regs *wb,
+				   const struct mkms_hw_color_regs *color,
+				   bool want_crc, u32 *crc)
 {
 	struct mkms_compose_args args = {
 		.planes = planes,
@@ -112,6 +114,7 @@ static int mkms_test_compose(struct kunit *test,
 		.width = w,
 		.height = h,
 		.wb = wb,
+		.color = color,
 		.want_crc = want_crc,
 	};
 	u32 unused;
@@ -121,6 +124,16 @@ static int mkms_test_compose(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, args.line);
 	KUNIT_ASSERT_NOT_NULL(test, args.stage);
 	return mkms_compose(&args, crc ?: &unused);
+}
+
+static int mkms_test_compose(struct kunit *test,
+			     const struct mkms_hw_plane_regs *planes,
+			     unsigned int num_planes, unsigned int w,
+			     unsigned int h, const struct mkms_hw_wb_regs *wb,
+			     bool want_crc, u32 *crc)
+{
+	return mkms_test_compose_color(test, planes, num_planes, w, h, wb,
+				       NULL, want_crc, crc);
 }
 
 /* Each 8-bit channel of XRGB8888 pixel @got within 1 of @want's. */
@@ -507,6 +520,214 @@ static void mkms_test_rotate(struct kunit *test)
 	}
 }
 
+/* ---- Colour pipeline ---------------------------------------------------- */
+
+/* A LUT whose entry i is @base + @step * i (0 <= i < MKMS_LUT_SIZE). */
+static struct drm_color_lut *mkms_test_lut(struct kunit *test, int base,
+					   int step)
+{
+	struct drm_color_lut *lut = kunit_kcalloc(test, MKMS_LUT_SIZE,
+						  sizeof(*lut), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, lut);
+	for (i = 0; i < MKMS_LUT_SIZE; i++) {
+		u16 v = clamp(base + step * (int)i, 0, 0xffff);
+
+		lut[i].red = v;
+		lut[i].green = v;
+		lut[i].blue = v;
+	}
+	return lut;
+}
+
+/* The identity LUT: entry i at i / (MKMS_LUT_SIZE - 1) of full scale. */
+static struct drm_color_lut *mkms_test_lut_identity(struct kunit *test)
+{
+	struct drm_color_lut *lut = mkms_test_lut(test, 0, 0);
+	unsigned int i;
+
+	for (i = 0; i < MKMS_LUT_SIZE; i++) {
+		u16 v = DIV_ROUND_CLOSEST(i * 0xffff, MKMS_LUT_SIZE - 1);
+
+		lut[i].red = v;
+		lut[i].green = v;
+		lut[i].blue = v;
+	}
+	return lut;
+}
+
+/* A CTM property from real coefficients given in 1/256ths, row major. */
+static struct drm_color_ctm *mkms_test_ctm(struct kunit *test,
+					   const int *m256)
+{
+	struct drm_color_ctm *ctm = kunit_kzalloc(test, sizeof(*ctm),
+						  GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctm);
+	/* Sign-magnitude S31.32, as userspace writes it. */
+	for (i = 0; i < 9; i++)
+		ctm->matrix[i] = (u64)abs(m256[i]) << 24 |
+				 (m256[i] < 0 ? BIT_ULL(63) : 0);
+	return ctm;
+}
+
+/*
+ * One 16-bit pixel (@r, @g, @b) through @color, with and without a CRC;
+ * each output channel must be the one given.
+ */
+static void mkms_test_color_pixel(struct kunit *test,
+				  const struct mkms_hw_color_regs *color,
+				  u16 r, u16 g, u16 b,
+				  u16 want_r, u16 want_g, u16 want_b)
+{
+	u64 in = (u64)r << 32 | (u64)g << 16 | b;
+	u64 want = 0xffffULL << 48 | (u64)want_r << 32 | (u64)want_g << 16 |
+		   want_b;
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int crc;
+
+	plane = mkms_test_plane(DRM_FORMAT_XRGB16161616, 8,
+				mkms_test_fb(test, 8, 1, 1, &in), 1, 1, 0, 0, 0);
+	for (crc = 0; crc < 2; crc++) {
+		wb = mkms_test_wb(test, DRM_FORMAT_XRGB16161616, 8, 1, 1);
+		KUNIT_ASSERT_EQ(test,
+				mkms_test_compose_color(test, &plane, 1, 1, 1,
+							wb, color, crc, NULL),
+				0);
+		KUNIT_EXPECT_EQ_MSG(test, mkms_test_wb_pixel(wb, 0, 0), want,
+				    "in %04x %04x %04x, with CRC: %u",
+				    r, g, b, crc);
+	}
+}
+
+static struct mkms_hw_color_regs *mkms_test_color(struct kunit *test)
+{
+	struct mkms_hw_color_regs *color = kunit_kzalloc(test, sizeof(*color),
+							 GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, color);
+	return color;
+}
+
+/*
+ * Identity LUTs and matrix give every 8-bit value back: the pipeline's
+ * rounding stays within half an 8-bit step.
+ */
+static void mkms_test_color_identity(struct kunit *test)
+{
+	static const int identity[9] = { 256, 0, 0, 0, 256, 0, 0, 0, 256 };
+	struct mkms_hw_color_regs *color = mkms_test_color(test);
+	struct drm_color_lut *lut = mkms_test_lut_identity(test);
+	u64 *pixels = kunit_kcalloc(test, 256, sizeof(*pixels), GFP_KERNEL);
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pixels);
+	for (i = 0; i < 256; i++)
+		pixels[i] = i << 16 | (255 - i) << 8 | (i * 7 & 0xff);
+	mkms_color_regs_load(color, lut, mkms_test_ctm(test, identity), lut);
+	plane = mkms_test_plane(DRM_FORMAT_XRGB8888, 4,
+				mkms_test_fb(test, 4, 256, 1, pixels),
+				256, 1, 0, 0, 0);
+	wb = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, 256, 1);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose_color(test, &plane, 1, 256, 1,
+						      wb, color, false, NULL),
+			0);
+	for (i = 0; i < 256; i++)
+		KUNIT_EXPECT_EQ(test, mkms_test_wb_pixel(wb, i, 0),
+				0xff000000 | pixels[i]);
+}
+
+/*
+ * Between two entries a LUT interpolates linearly. 0x8000 is at
+ * 511.508 of 1023: between entries 511 and 512.
+ */
+static void mkms_test_color_lut(struct kunit *test)
+{
+	struct mkms_hw_color_regs *color = mkms_test_color(test);
+
+	/* Entries i * 64: 32704 + 0.508 * 64 = 32736.5, rounded down. */
+	mkms_color_regs_load(color, NULL, NULL, mkms_test_lut(test, 0, 64));
+	mkms_test_color_pixel(test, color, 0x8000, 0, 0xffff,
+			      32736, 0, 1023 * 64);
+	/* Decreasing: 0xffff - i * 64, the same distance down. */
+	mkms_color_regs_load(color, NULL, NULL,
+			     mkms_test_lut(test, 0xffff, -64));
+	mkms_test_color_pixel(test, color, 0x8000, 0, 0xffff,
+			      32799, 0xffff, 0xffff - 1023 * 64);
+	/* The ends of the range are the first and the last entry. */
+	mkms_test_color_pixel(test, color, 0, 0xffff, 0,
+			      0xffff, 0xffff - 1023 * 64, 0xffff);
+	/* A maxed-out gamma LUT (IGT's kms_color): everything is white. */
+	mkms_color_regs_load(color, NULL, NULL, mkms_test_lut(test, 0xffff, 0));
+	mkms_test_color_pixel(test, color, 0, 0x1234, 0x8000,
+			      0xffff, 0xffff, 0xffff);
+	/* The same as degamma. */
+	mkms_color_regs_load(color, mkms_test_lut(test, 0xffff, 0), NULL, NULL);
+	mkms_test_color_pixel(test, color, 0, 0x1234, 0x8000,
+			      0xffff, 0xffff, 0xffff);
+}
+
+static void mkms_test_color_ctm(struct kunit *test)
+{
+	static const int red_to_blue[9] = { 0, 0, 0, 0, 256, 0, 256, 0, 0 };
+	static const int half[9] = { 128, 0, 0, 0, 128, 0, 0, 0, 128 };
+	static const int mix[9] = { -256, 256, 0, 128, 128, 0, 0, 0, 512 };
+	struct mkms_hw_color_regs *color = mkms_test_color(test);
+
+	mkms_color_regs_load(color, NULL, mkms_test_ctm(test, red_to_blue),
+			     NULL);
+	mkms_test_color_pixel(test, color, 0xffff, 0x1234, 0,
+			      0, 0x1234, 0xffff);
+	/* 0xffff / 2 = 0x7fff.8: rounds up. */
+	mkms_color_regs_load(color, NULL, mkms_test_ctm(test, half), NULL);
+	mkms_test_color_pixel(test, color, 0xffff, 0x1000, 1,
+			      0x8000, 0x0800, 1);
+	/*
+	 * Negative sums clamp to 0, sums past full scale to full scale:
+	 * r = -r + g, g = (r + g) / 2, b = 2 b.
+	 */
+	mkms_color_regs_load(color, NULL, mkms_test_ctm(test, mix), NULL);
+	mkms_test_color_pixel(test, color, 0x9000, 0x1000, 0x9000,
+			      0, 0x5000, 0xffff);
+	mkms_test_color_pixel(test, color, 0x1000, 0x9000, 0x2000,
+			      0x8000, 0x5000, 0x4000);
+}
+
+/* Degamma, then the CTM, then gamma: each stage sees the one before. */
+static void mkms_test_color_order(struct kunit *test)
+{
+	static const int twice[9] = { 512, 0, 0, 0, 512, 0, 0, 0, 512 };
+	struct mkms_hw_color_regs *color = mkms_test_color(test);
+
+	/* 0x4000 everywhere, doubled to 0x8000, then 32736 as above. */
+	mkms_color_regs_load(color, mkms_test_lut(test, 0x4000, 0),
+			     mkms_test_ctm(test, twice),
+			     mkms_test_lut(test, 0, 64));
+	mkms_test_color_pixel(test, color, 0, 0x1234, 0xffff,
+			      32736, 32736, 32736);
+}
+
+/* Coefficients beyond MKMS_CTM_MAX act as MKMS_CTM_MAX, not wrap. */
+static void mkms_test_color_ctm_clamp(struct kunit *test)
+{
+	struct mkms_hw_color_regs *color = mkms_test_color(test);
+	struct drm_color_ctm ctm = { };
+
+	ctm.matrix[0] = BIT_ULL(62);			/* 2^30 */
+	ctm.matrix[4] = BIT_ULL(63) | BIT_ULL(62);	/* -2^30 */
+	ctm.matrix[8] = MKMS_CTM_MAX;
+	mkms_color_regs_load(color, NULL, &ctm, NULL);
+	KUNIT_EXPECT_EQ(test, color->ctm[0], MKMS_CTM_MAX);
+	KUNIT_EXPECT_EQ(test, color->ctm[4], -MKMS_CTM_MAX);
+	KUNIT_EXPECT_EQ(test, color->ctm[8], MKMS_CTM_MAX);
+	mkms_test_color_pixel(test, color, 1, 0xffff, 1, 8192, 0, 8192);
+}
+
 /* ---- The fast paths against the blender ------------------------------- */
 
 #define MKMS_TEST_W	16
@@ -689,6 +910,11 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE(mkms_test_crc_of_frame),
 	KUNIT_CASE(mkms_test_small_writeback),
 	KUNIT_CASE(mkms_test_stop),
+	KUNIT_CASE(mkms_test_color_identity),
+	KUNIT_CASE(mkms_test_color_lut),
+	KUNIT_CASE(mkms_test_color_ctm),
+	KUNIT_CASE(mkms_test_color_order),
+	KUNIT_CASE(mkms_test_color_ctm_clamp),
 	{}
 };
 
