@@ -250,6 +250,38 @@ static void mkms_crtc_atomic_disable(struct drm_crtc *crtc,
 	mkms_hw_pipe_disable(to_mkms_device(crtc->dev), drm_crtc_index(crtc));
 }
 
+/*
+ * The timing generator's limits: a pixel clock up to MKMS_MAX_DOTCLOCK
+ * (8192 by 8192 at about 110 Hz), totals up to MKMS_MAX_TOTAL, progressive
+ * scan only, and MKMS_MIN_REFRESH to MKMS_MAX_REFRESH frames a second, so
+ * that the vblank timer neither races nor leaves clients waiting for
+ * minutes. The refresh rate is compared in 64 bits: with a clock near
+ * INT_MAX, or totals near 65535, it overflows an int.
+ */
+static enum drm_mode_status
+mkms_crtc_mode_valid(struct drm_crtc *crtc, const struct drm_display_mode *mode)
+{
+	u64 rate = (u64)mode->clock * 1000;
+	u64 pixels = (u64)mode->htotal * mode->vtotal;
+
+	if (mode->flags & DRM_MODE_FLAG_INTERLACE)
+		return MODE_NO_INTERLACE;
+	if (mode->flags & DRM_MODE_FLAG_DBLSCAN)
+		return MODE_NO_DBLESCAN;
+	if (mode->vscan > 1)
+		return MODE_NO_VSCAN;
+	if (mode->htotal > MKMS_MAX_TOTAL)
+		return MODE_H_ILLEGAL;
+	if (mode->vtotal > MKMS_MAX_TOTAL)
+		return MODE_V_ILLEGAL;
+	if (mode->clock > MKMS_MAX_DOTCLOCK ||
+	    rate > MKMS_MAX_REFRESH * pixels)
+		return MODE_CLOCK_HIGH;
+	if (rate < MKMS_MIN_REFRESH * pixels)
+		return MODE_CLOCK_LOW;
+	return MODE_OK;
+}
+
 /* A colour LUT has the one size the hardware takes, or is unset. */
 static int mkms_crtc_check_lut(struct drm_crtc *crtc,
 			       const struct drm_property_blob *lut,
@@ -309,6 +341,7 @@ static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 }
 
 static const struct drm_crtc_helper_funcs mkms_crtc_helper_funcs = {
+	.mode_valid	= mkms_crtc_mode_valid,
 	.atomic_check	= mkms_crtc_atomic_check,
 	.atomic_flush	= mkms_crtc_atomic_flush,
 	.atomic_enable	= mkms_crtc_atomic_enable,

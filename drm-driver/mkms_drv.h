@@ -40,6 +40,14 @@ struct drm_minor;
 #define MKMS_MIN_SIZE		32
 #define MKMS_MAX_SIZE		8192
 #define MKMS_CURSOR_SIZE	512
+/*
+ * The timing generator's range: pixel clock (kHz), refresh rate (Hz),
+ * horizontal and vertical totals (pixels, lines)
+ */
+#define MKMS_MAX_DOTCLOCK	8000000
+#define MKMS_MIN_REFRESH	1
+#define MKMS_MAX_REFRESH	1000
+#define MKMS_MAX_TOTAL		(2 * MKMS_MAX_SIZE)
 #define MKMS_DEFAULT_WIDTH	1024
 #define MKMS_DEFAULT_HEIGHT	768
 
