@@ -37,7 +37,7 @@ struct drm_minor;
 
 #define MKMS_DRIVER_DATE	"20261121"
 
-#define MKMS_MIN_SIZE		32
+#define MKMS_MIN_SIZE		1
 #define MKMS_MAX_SIZE		8192
 #define MKMS_CURSOR_SIZE	512
 /*
