@@ -6,7 +6,8 @@
 # two), runs the static checks, boots the debug guest once to run every
 # test on mkms and the reference runs on vkms, boots it a second time on a
 # kernel whose vkms has configfs to compare the two there, and ends with the line
-# "N passed, N failed, N skipped". Exits non-zero on any failure.
+# "N passed, N failed, N skipped, N known failures". Exits non-zero on any
+# failure.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,7 +22,7 @@ Environment:
                           (vkms has configfs since 6.16); "none" skips it
   EXTRA_GUEST_TESTS=DIR   also run every executable in DIR in the guest,
                           on mkms (exit 0 pass, 77 skip, else fail)
-  GUEST_TIMEOUT=2400      seconds before a hung guest is killed
+  GUEST_TIMEOUT=3600      seconds before a hung guest is killed
   MKMS_CACHE=DIR          cache of kernel, rootfs (default ~/.cache/mkms)
 
 Evidence is left in out/check/: console.log (the guest's full kernel
@@ -202,7 +203,7 @@ EOT
 guest=pass
 "$top/scripts/vm.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 	--rootfs "$image" --share "$share" --log "$out/console.log" \
-	--timeout "${GUEST_TIMEOUT:-2400}" || guest=fail
+	--timeout "${GUEST_TIMEOUT:-3600}" || guest=fail
 echo "$guest guest boot run-to-end" >>"$host_steps"
 
 mv "$share/results"/* "$out/" 2>/dev/null || true
@@ -255,7 +256,7 @@ EOT
 		"$top/scripts/vm.sh" --kernel "$cfs_kdir/arch/x86/boot/bzImage" \
 			--rootfs "$image" --share "$cfs_share" \
 			--log "$cfs_out/console.log" \
-			--timeout "${GUEST_TIMEOUT:-2400}" && cfs=pass
+			--timeout "${GUEST_TIMEOUT:-3600}" && cfs=pass
 		mv "$cfs_share/results"/* "$cfs_out/" 2>/dev/null || true
 	else
 		tail -n 30 "$cfs_out/kernel.log" "$cfs_out/build.log" >&2
@@ -266,4 +267,5 @@ fi
 
 python3 "$top/scripts/summarize.py" --out "$out" \
 	--expected "$top/igt-tests/expected-skips.txt" \
-	--expected-results "$top/igt-tests/expected-results.txt"
+	--expected-results "$top/igt-tests/expected-results.txt" \
+	--known-failures "$top/igt-tests/known-failures.txt"

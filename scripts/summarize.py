@@ -20,14 +20,17 @@ Reads from the output directory:
 
 Writes summary.json, a list of {"driver", "test", "subtest", "result"}
 records (result: pass, fail, skip, crash, timeout, dmesg-warn), prints the
-failures and ends with "N passed, N failed, N skipped". Exit status 1 if
+failures and ends with "N passed, N failed, N skipped, N known failures".
+Exit status 1 if
 anything failed. Also writes comparison.txt: mkms and vkms side by side per
 test, and the subtests vkms passes and mkms does not (printed too).
 
 Counting: every record except the vkms reference runs (vkms, and
 vkms@linux-<series>) counts. A skip counts
 as skipped only if expected-skips.txt lists it with a reason; any other
-skip is a failure. A record listed in expected-results.txt passes only
+skip is a failure. A failure that known-failures.txt lists with a reason
+is a known failure, a debt: neither passed nor failed; if it passes, or
+never runs, that is a failure, so the list cannot go stale. A record listed in expected-results.txt passes only
 with exactly the result given there (the harness self-test fails on
 purpose). The vkms records are reported on a line of their own.
 """
@@ -428,6 +431,7 @@ def main():
     ap.add_argument('--out', required=True, help='the run output directory')
     ap.add_argument('--expected', help='expected-skips.txt')
     ap.add_argument('--expected-results', help='expected-results.txt')
+    ap.add_argument('--known-failures', help='known-failures.txt')
     args = ap.parse_args()
     out = args.out
 
@@ -452,7 +456,8 @@ def main():
 
     expected = read_table(args.expected, 'reason')
     want = read_table(args.expected_results, 'result')
-    passed = failed = skipped = 0
+    known = read_table(args.known_failures, 'reason')
+    passed = failed = skipped = debts = 0
     ref = {}
     for r in records:
         key = (r['driver'], r['test'], r['subtest'])
@@ -467,6 +472,14 @@ def main():
                 failed += 1
                 print('FAIL (want %s, got %s): %s' % (want[key], r['result'],
                                                      name))
+        elif key in known and r['result'] == 'pass':
+            failed += 1
+            print('FAIL (a known failure passed: take it off the list): %s'
+                  % name)
+        elif key in known and r['result'] != 'skip':
+            debts += 1
+            print('known failure (%s, %s): %s' % (r['result'], known[key],
+                                                 name))
         elif r['result'] == 'pass':
             passed += 1
         elif r['result'] == 'skip' and key in expected:
@@ -484,7 +497,7 @@ def main():
                     text = (d.get(k) or '').strip().splitlines()
                     for line in text[-8:]:
                         print('    ' + line)
-    for key in sorted(set(expected) | set(want)):
+    for key in sorted(set(expected) | set(want) | set(known)):
         if not any((r['driver'], r['test'], r['subtest']) == key
                    for r in records):
             failed += 1
@@ -498,7 +511,8 @@ def main():
     if ref:
         print('vkms reference (not counted): ' +
               ', '.join('%d %s' % (n, res) for res, n in sorted(ref.items())))
-    print('%d passed, %d failed, %d skipped' % (passed, failed, skipped))
+    print('%d passed, %d failed, %d skipped, %d known failures' %
+          (passed, failed, skipped, debts))
     return 1 if failed or not passed else 0
 
 

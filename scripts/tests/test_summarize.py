@@ -83,7 +83,7 @@ class TestSummarize(unittest.TestCase):
         rc, out, records = Run(self.tmp.name, igt={
             'mkms': {'igt@kms_atomic@test-only': 'pass'}}).judge()
         self.assertEqual(rc, 0, out)
-        self.assertIn('6 passed, 0 failed, 0 skipped', out)
+        self.assertIn('6 passed, 0 failed, 0 skipped, 0 known failures', out)
         self.assertEqual(result_of(records, 'mkms', 'kernel-log',
                                    'no-splats'), 'pass')
 
@@ -219,6 +219,42 @@ class TestSummarize(unittest.TestCase):
         # A suite the parser gave nothing for fails.
         self.assertIn('FAIL (fail): mkms kunit@mkms_desc', out)
         self.assertIn('kunit.py gave no results', out)
+
+    def test_known_failures_are_debts_that_cannot_go_stale(self):
+        known = os.path.join(self.tmp.name, 'known.txt')
+        with open(known, 'w') as f:
+            f.write('mkms kms_color ctm-0-25 8-bit references\n'
+                    'mkms kms_color ctm-0-50 8-bit references\n')
+        run = Run(self.tmp.name, igt={'mkms': {
+            'igt@kms_color@ctm-0-25': 'fail',
+            'igt@kms_color@ctm-0-50': 'fail'}})
+
+        def judge():
+            p = subprocess.run([sys.executable, SUMMARIZE, '--out', run.dir,
+                                '--expected', run.expected,
+                                '--known-failures', known],
+                               capture_output=True, text=True)
+            return p.returncode, p.stdout
+
+        rc, out = judge()
+        self.assertEqual(rc, 0, out)
+        self.assertIn('known failure (fail, 8-bit references): '
+                      'mkms kms_color@ctm-0-25', out)
+        self.assertIn('0 failed, 0 skipped, 2 known failures', out)
+        # Fixed: the entry must go.
+        with tempfile.TemporaryDirectory() as tmp:
+            run = Run(tmp, igt={'mkms': {'igt@kms_color@ctm-0-25': 'pass',
+                                         'igt@kms_color@ctm-0-50': 'fail'}})
+            rc, out = judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (a known failure passed', out)
+        # Gone from the run: the entry must go too.
+        with tempfile.TemporaryDirectory() as tmp:
+            run = Run(tmp, igt={'mkms': {'igt@kms_color@ctm-0-25': 'fail'}})
+            rc, out = judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (expected result never came): '
+                          'mkms kms_color@ctm-0-50', out)
 
     def test_leak_or_missing_scan_fails(self):
         rc, _, _ = Run(self.tmp.name, kmemleak='unreferenced object').judge()
