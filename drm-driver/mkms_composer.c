@@ -278,6 +278,15 @@ static inline u16 mkms_lut(const u16 *lut, u16 v)
 	return a - ((a - b) * frac + MKMS_CHANNEL_MAX / 2) / MKMS_CHANNEL_MAX;
 }
 
+/* Each channel of @p through its LUT of @lut (red, green, blue). */
+static inline void mkms_lut_pixel(const u16 (*lut)[MKMS_LUT_SIZE],
+				  struct mkms_pixel *p)
+{
+	p->r = mkms_lut(lut[0], p->r);
+	p->g = mkms_lut(lut[1], p->g);
+	p->b = mkms_lut(lut[2], p->b);
+}
+
 /* One output channel of the CTM: row @m times (r, g, b), clamped. */
 static inline u16 mkms_ctm_row(const s64 *m, const struct mkms_pixel *px)
 {
@@ -298,11 +307,8 @@ static void mkms_color_line(const struct mkms_hw_color_regs *c,
 	for (x = 0; x < count; x++) {
 		struct mkms_pixel p = px[x];
 
-		if (c->degamma_on) {
-			p.r = mkms_lut(c->degamma[0], p.r);
-			p.g = mkms_lut(c->degamma[1], p.g);
-			p.b = mkms_lut(c->degamma[2], p.b);
-		}
+		if (c->degamma_on)
+			mkms_lut_pixel(c->degamma, &p);
 		if (c->ctm_on) {
 			struct mkms_pixel in = p;
 
@@ -310,11 +316,8 @@ static void mkms_color_line(const struct mkms_hw_color_regs *c,
 			p.g = mkms_ctm_row(&c->ctm[3], &in);
 			p.b = mkms_ctm_row(&c->ctm[6], &in);
 		}
-		if (c->gamma_on) {
-			p.r = mkms_lut(c->gamma[0], p.r);
-			p.g = mkms_lut(c->gamma[1], p.g);
-			p.b = mkms_lut(c->gamma[2], p.b);
-		}
+		if (c->gamma_on)
+			mkms_lut_pixel(c->gamma, &p);
 		px[x] = p;
 	}
 }
