@@ -17,6 +17,8 @@
 #                        writeback (demo/output.png), unbind mkms under an fd
 #   make bench           boot the benchmark kernel, measure mkms against
 #                        vkms: table, bench/results.json and results.png
+#   make fuzz [SEED=N] [OPS=N]  the KMS fuzzer's long run (default 10^5
+#                        ops, random seed) in the debug guest
 #   make clean
 
 KVER ?= 6.12
@@ -27,7 +29,8 @@ else
 kdir = $(KDIR)
 endif
 
-.PHONY: all modules install dkms-install intree tests check check-all demo bench clean help
+.PHONY: all modules install dkms-install intree tests check check-all demo bench fuzz \
+	clean help
 
 all: modules
 
@@ -63,6 +66,9 @@ demo:
 bench:
 	scripts/bench.sh
 
+fuzz:
+	scripts/fuzz.sh
+
 clean:
 	@if [ -n "$(KDIR)" ] || kdir=$$(scripts/kernel.sh --kver $(KVER) dir 2>/dev/null) && [ -d "$$kdir" ]; then \
 		$(MAKE) -C "$${KDIR:-$$kdir}" M=$(CURDIR) clean; \
@@ -72,4 +78,4 @@ clean:
 	rm -rf out
 
 help:
-	@sed -n '3,21s/^# \{0,1\}//p' Makefile
+	@sed -n '3,23s/^# \{0,1\}//p' Makefile
