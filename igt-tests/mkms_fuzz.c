@@ -92,29 +92,23 @@ enum op_kind {
 	OP_CLIENT, OP_RENDER, OP_CRC, OP_STALE, OP_UNBIND, OP_COUNT
 };
 
-static const struct {
+struct fuzz;
+
+/**
+ * struct op_kind_desc - a kind of op
+ * @name: what the op log calls it
+ * @weight: how often it is drawn, against the others' weights
+ * @run: do it on @fd, judged by @must (0, or the only errno class
+ *	allowed, with A_FAIL); the ops of the master's own state (buffers,
+ *	blobs, unbind) always act on the master's fd
+ */
+struct op_kind_desc {
 	const char *name;
 	unsigned int weight;
-} kinds[OP_COUNT] = {
-	[OP_ATOMIC] = { "atomic", 30 },
-	[OP_SETPROP] = { "setprop", 5 },
-	[OP_ADDFB] = { "addfb", 8 },
-	[OP_RMFB] = { "rmfb", 3 },
-	[OP_DUMB] = { "dumb", 4 },
-	[OP_BLOB] = { "blob", 6 },
-	[OP_UNBLOB] = { "unblob", 2 },
-	[OP_SETCRTC] = { "setcrtc", 4 },
-	[OP_FLIP] = { "flip", 5 },
-	[OP_CURSOR] = { "cursor", 4 },
-	[OP_SETPLANE] = { "setplane", 4 },
-	[OP_GAMMA] = { "gamma", 2 },
-	[OP_GET] = { "get", 6 },
-	[OP_CLIENT] = { "client", 4 },
-	[OP_RENDER] = { "render", 1 },
-	[OP_CRC] = { "crc", 2 },
-	[OP_STALE] = { "stale", 2 },
-	[OP_UNBIND] = { "unbind", 0 },	/* by MKMS_FUZZ_UNBIND */
+	void (*run)(struct fuzz *fz, int fd, unsigned int must);
 };
+
+static const struct op_kind_desc kinds[OP_COUNT];
 
 struct prop {
 	uint32_t id, flags;
@@ -767,7 +761,7 @@ static void op_atomic(struct fuzz *fz, int fd, unsigned int must)
 	drmModeAtomicFree(req);
 }
 
-static void op_setprop(struct fuzz *fz)
+static void op_setprop(struct fuzz *fz, int fd, unsigned int must)
 {
 	const struct obj *o = &fz->objs[below(fz, fz->nobjs)];
 	const struct prop *p = o->props[below(fz, o->nprops)];
@@ -781,7 +775,7 @@ static void op_setprop(struct fuzz *fz)
 	reap_fences(fz);
 }
 
-static void op_dumb(struct fuzz *fz)
+static void op_dumb(struct fuzz *fz, int fd, unsigned int must)
 {
 	static const uint32_t bpps[] = { 32, 32, 16, 8, 24, 64, 1, 0, 33, 4096 };
 	struct dumb *b;
@@ -851,8 +845,7 @@ static unsigned int add_fb(struct fuzz *fz, int fd, uint32_t *fbs,
  * A framebuffer: on a dumb buffer with a format of the planes and sizes
  * that fit it, it must be accepted; anything else may be refused.
  */
-static void op_addfb(struct fuzz *fz, int fd, uint32_t *fbs, unsigned int *n,
-		     unsigned int max)
+static void op_addfb(struct fuzz *fz, int fd, unsigned int must)
 {
 	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
 	uint64_t modifiers[4] = {};
@@ -914,24 +907,18 @@ static void op_addfb(struct fuzz *fz, int fd, uint32_t *fbs, unsigned int *n,
 	note(fz, " %ux%u %.4s pitch %u offset %u handle %u%s", w, h,
 	     (const char *)&format, pitches[0], offsets[0], handles[0],
 	     valid ? " (valid)" : "");
-	if (fd != fz->d.fd) {
-		/* The other client cannot see the master's handles. */
-		valid = false;
-	}
 	if (!TRY(fz, drmModeAddFB2WithModifiers(fd, w, h, format, handles,
 						pitches, offsets, modifiers,
 						&id, flags),
 		 valid ? 0 : A_INPUT))
 		return;
 	note(fz, " = fb %u", id);
-	i = add_fb(fz, fd, fbs, n, max, id);
-	if (fbs == fz->fbs) {
-		fz->fb_size[i][0] = w;
-		fz->fb_size[i][1] = h;
-	}
+	i = add_fb(fz, fd, fz->fbs, &fz->nfbs, MAX_FBS, id);
+	fz->fb_size[i][0] = w;
+	fz->fb_size[i][1] = h;
 }
 
-static void op_rmfb(struct fuzz *fz)
+static void op_rmfb(struct fuzz *fz, int fd, unsigned int must)
 {
 	uint32_t id = some_fb(fz);
 	bool ours = false;
@@ -948,7 +935,7 @@ static void op_rmfb(struct fuzz *fz)
 	TRY(fz, drmModeRmFB(fz->d.fd, id), ours ? 0 : A_ENOENT | A_EINVAL);
 }
 
-static void op_blob(struct fuzz *fz)
+static void op_blob(struct fuzz *fz, int fd, unsigned int must)
 {
 	static uint8_t data[64 * 1024];
 	size_t len;
@@ -994,7 +981,7 @@ static void op_blob(struct fuzz *fz)
 		fz->blobs[fz->nblobs++] = id;
 }
 
-static void op_unblob(struct fuzz *fz)
+static void op_unblob(struct fuzz *fz, int fd, unsigned int must)
 {
 	uint32_t id = some_blob(fz);
 
@@ -1167,31 +1154,26 @@ static void op_get(struct fuzz *fz, int fd, unsigned int must)
 	expect(fz, err, allowed);
 }
 
-/* The ops that take the fd to act on and what it must get. */
-static const struct {
-	const char *name;
-	void (*fn)(struct fuzz *fz, int fd, unsigned int must);
-} fd_ops[] = {
-	{ "atomic", op_atomic }, { "setcrtc", op_setcrtc },
-	{ "flip", op_flip }, { "cursor", op_cursor },
-	{ "setplane", op_setplane }, { "gamma", op_gamma },
-	{ "get", op_get },	/* last: any client may get */
+/* The ops that act on any client's fd. */
+static const enum op_kind fd_ops[] = {
+	OP_ATOMIC, OP_SETCRTC, OP_FLIP, OP_CURSOR, OP_SETPLANE, OP_GAMMA,
+	OP_GET,		/* last: any client may get */
 };
 
 /* One of the first @n of fd_ops on @fd, judged by @must. */
 static void op_on(struct fuzz *fz, int fd, unsigned int must, unsigned int n)
 {
-	unsigned int i = below(fz, n);
+	const struct op_kind_desc *kind = &kinds[fd_ops[below(fz, n)]];
 
-	note(fz, " %s", fd_ops[i].name);
-	fd_ops[i].fn(fz, fd, must);
+	note(fz, " %s", kind->name);
+	kind->run(fz, fd, must);
 }
 
 /*
  * The second client, not master: it may make framebuffers (which the
  * master's commits then name), and every modeset of its own is EACCES.
  */
-static void op_client(struct fuzz *fz)
+static void op_client(struct fuzz *fz, int fd, unsigned int must)
 {
 	uint32_t handle, pitch, id;
 	uint64_t size;
@@ -1212,14 +1194,14 @@ static void op_client(struct fuzz *fz)
 }
 
 /* A render-node client reaches no KMS ioctl. */
-static void op_render(struct fuzz *fz)
+static void op_render(struct fuzz *fz, int fd, unsigned int must)
 {
 	if (fz->render >= 0)
 		op_on(fz, fz->render, A_EACCES | A_FAIL, ARRAY_SIZE(fd_ops));
 }
 
 /* The CRC interface of a CRTC: set a source, read, and garbage in. */
-static void op_crc(struct fuzz *fz)
+static void op_crc(struct fuzz *fz, int fd, unsigned int must)
 {
 	static const char *const sources[] = {
 		"auto", "auto", "auto\n", "", "none", "bogus",
@@ -1256,7 +1238,7 @@ static void op_crc(struct fuzz *fz)
 }
 
 /* Ioctls on an fd of an earlier binding: ENODEV, every one. */
-static void op_stale(struct fuzz *fz)
+static void op_stale(struct fuzz *fz, int fd, unsigned int must)
 {
 	op_on(fz, fz->stale[below(fz, fz->nstale)], A_ENODEV | A_FAIL,
 	      ARRAY_SIZE(fd_ops));
@@ -1274,7 +1256,7 @@ static void attach(struct fuzz *fz)
  * Unbind with every fd open, write to the old mappings, bind again. The
  * master and the second client stay as old fds for later ops.
  */
-static void op_unbind(struct fuzz *fz)
+static void op_unbind(struct fuzz *fz, int fd, unsigned int must)
 {
 	dut_unbind(&fz->d);
 	for (unsigned int i = 0; i < fz->ndumbs; i++)
@@ -1297,6 +1279,27 @@ static void op_unbind(struct fuzz *fz)
 	dut_close(&fz->d);
 	attach(fz);
 }
+
+static const struct op_kind_desc kinds[OP_COUNT] = {
+	[OP_ATOMIC] = { "atomic", 30, op_atomic },
+	[OP_SETPROP] = { "setprop", 5, op_setprop },
+	[OP_ADDFB] = { "addfb", 8, op_addfb },
+	[OP_RMFB] = { "rmfb", 3, op_rmfb },
+	[OP_DUMB] = { "dumb", 4, op_dumb },
+	[OP_BLOB] = { "blob", 6, op_blob },
+	[OP_UNBLOB] = { "unblob", 2, op_unblob },
+	[OP_SETCRTC] = { "setcrtc", 4, op_setcrtc },
+	[OP_FLIP] = { "flip", 5, op_flip },
+	[OP_CURSOR] = { "cursor", 4, op_cursor },
+	[OP_SETPLANE] = { "setplane", 4, op_setplane },
+	[OP_GAMMA] = { "gamma", 2, op_gamma },
+	[OP_GET] = { "get", 6, op_get },
+	[OP_CLIENT] = { "client", 4, op_client },
+	[OP_RENDER] = { "render", 1, op_render },
+	[OP_CRC] = { "crc", 2, op_crc },
+	[OP_STALE] = { "stale", 2, op_stale },
+	[OP_UNBIND] = { "unbind", 0, op_unbind },	/* by MKMS_FUZZ_UNBIND */
+};
 
 static enum op_kind pick(struct fuzz *fz, unsigned int unbind_every)
 {
@@ -1331,64 +1334,7 @@ static void run_op(struct fuzz *fz, unsigned int i, unsigned int unbind_every)
 	note(fz, "%s", kinds[k].name);
 	igt_set_timeout(OP_SECONDS, fz->desc);
 
-	switch (k) {
-	case OP_ATOMIC:
-		op_atomic(fz, fz->d.fd, 0);
-		break;
-	case OP_SETPROP:
-		op_setprop(fz);
-		break;
-	case OP_ADDFB:
-		op_addfb(fz, fz->d.fd, fz->fbs, &fz->nfbs, MAX_FBS);
-		break;
-	case OP_RMFB:
-		op_rmfb(fz);
-		break;
-	case OP_DUMB:
-		op_dumb(fz);
-		break;
-	case OP_BLOB:
-		op_blob(fz);
-		break;
-	case OP_UNBLOB:
-		op_unblob(fz);
-		break;
-	case OP_SETCRTC:
-		op_setcrtc(fz, fz->d.fd, 0);
-		break;
-	case OP_FLIP:
-		op_flip(fz, fz->d.fd, 0);
-		break;
-	case OP_CURSOR:
-		op_cursor(fz, fz->d.fd, 0);
-		break;
-	case OP_SETPLANE:
-		op_setplane(fz, fz->d.fd, 0);
-		break;
-	case OP_GAMMA:
-		op_gamma(fz, fz->d.fd, 0);
-		break;
-	case OP_GET:
-		op_get(fz, fz->d.fd, 0);
-		break;
-	case OP_CLIENT:
-		op_client(fz);
-		break;
-	case OP_RENDER:
-		op_render(fz);
-		break;
-	case OP_CRC:
-		op_crc(fz);
-		break;
-	case OP_STALE:
-		op_stale(fz);
-		break;
-	case OP_UNBIND:
-		op_unbind(fz);
-		break;
-	case OP_COUNT:
-		break;
-	}
+	kinds[k].run(fz, fz->d.fd, 0);
 	drain_events(fz, fz->d.fd);
 	check_kmsg(fz);
 	igt_reset_timeout();
