@@ -458,28 +458,39 @@ void dut_rebind_and_flip(struct dut *d)
 }
 
 /*
- * Start every subtest from a bound device with a mode set, whatever the
- * previous subtest left behind.
+ * Bind the device again if the test unbound it, and open it as master
+ * with the atomic cap, if no fd is open yet.
  */
-void dut_ensure(struct dut *d)
+void dut_attach(struct dut *d)
 {
 	if (d->unbound) {
 		dut_close(d);
 		dut_bind(d);
 	}
-	if (d->fd < 0) {
-		for (int i = 0; i < 50 && d->fd < 0; i++) {
-			d->fd = open_bound_card(d);
-			if (d->fd < 0)
-				usleep(100000);
-		}
-		igt_assert_fd(d->fd);
-		/* A client may have opened the new device first. */
-		for (int i = 0; i < 50 && !drmIsMaster(d->fd); i++)
-			if (drmSetMaster(d->fd))
-				usleep(10000);
-		igt_assert_f(drmIsMaster(d->fd), "cannot become DRM master\n");
-		igt_assert(drmSetClientCap(d->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0);
+	if (d->fd >= 0)
+		return;
+	for (int i = 0; i < 50 && d->fd < 0; i++) {
+		d->fd = open_bound_card(d);
+		if (d->fd < 0)
+			usleep(100000);
+	}
+	igt_assert_fd(d->fd);
+	/* A client may have opened the new device first. */
+	for (int i = 0; i < 50 && !drmIsMaster(d->fd); i++)
+		if (drmSetMaster(d->fd))
+			usleep(10000);
+	igt_assert_f(drmIsMaster(d->fd), "cannot become DRM master\n");
+	igt_assert(drmSetClientCap(d->fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0);
+}
+
+/*
+ * Start every subtest from a bound device with a mode set, whatever the
+ * previous subtest left behind.
+ */
+void dut_ensure(struct dut *d)
+{
+	if (d->unbound || d->fd < 0) {
+		dut_attach(d);
 		dut_set_mode(d);
 	}
 }

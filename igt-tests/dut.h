@@ -84,6 +84,7 @@ bool dut_wait_event(struct dut *d, int ms);
 /* What every subtest checks after the unbind, and the way back */
 void dut_assert_gone(struct dut *d);
 void dut_close(struct dut *d);
+void dut_attach(struct dut *d);
 void dut_ensure(struct dut *d);
 void dut_rebind_and_flip(struct dut *d);
 
