@@ -85,9 +85,8 @@ cp "$share/results/steps.log" "$share/results/bench.jsonl" \
 grep -q '^pass bench all measure' "$out/steps.log" 2>/dev/null ||
 	{ tail -n 30 "$out/exec-bench-all-measure.log" >&2 || true
 	  die "the benchmark did not run to the end: see $out/"; }
-if grep -E 'WARNING:|BUG:|Oops|Call Trace:' "$out/dmesg.txt" >&2; then
+no_splats "$out/dmesg.txt" ||
 	die "the kernel complained during the run: see $out/dmesg.txt"
-fi
 
 python3 "$top/scripts/bench.py" "$out/bench.jsonl" \
 	--json "$top/bench/results.json" --png "$top/bench/results.png"

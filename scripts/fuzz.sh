@@ -35,7 +35,6 @@ esac
 
 top=$MKMS_TOP
 out=$top/out/fuzz
-share=$out/guest
 kver=${KVER:-6.12}
 seed=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 ops=${OPS:-100000}
@@ -60,43 +59,21 @@ image=$("$top/scripts/rootfs.sh" build)
 mkdir -p "$top/out"
 exec 8>"$top/out/.fuzz.lock"
 flock -n 8 || die "another make fuzz is running in $top"
-rm -rf "$out"
-mkdir -p "$out" "$share/results"
 
-log "building mkms.ko and the tests"
-make -C "$kdir" M="$top" modules >"$out/build.log" 2>&1 ||
-	{ tail -n 30 "$out/build.log" >&2; die "mkms.ko did not build"; }
-prepare_share "$share" "$kdir" >>"$out/build.log" 2>&1 ||
-	{ tail -n 30 "$out/build.log" >&2; die "the guest's share did not build"; }
-
-cat >"$share/plan" <<EOT
+log "fuzzing $driver: seed $seed, $ops ops, an unbind in $unbind"
+guest=0
+debug_guest_run "$out" "$kdir" "$image" "$timeout" <<EOT || guest=1
 load $driver
 run $driver mkms_fuzz atomic $((timeout - 120)) env $force MKMS_FUZZ_SEED=$seed MKMS_FUZZ_OPS=$ops MKMS_FUZZ_UNBIND=$unbind /host/tests/mkms_fuzz --run-subtest atomic
 unload $driver
 EOT
-
-log "fuzzing $driver: seed $seed, $ops ops, an unbind in $unbind"
-guest=0
-"$top/scripts/vm.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
-	--rootfs "$image" --share "$share" --log "$out/console.log" \
-	--timeout "$timeout" || guest=1
-mv "$share/results"/* "$out/" 2>/dev/null || true
 mv "$out/exec-$driver-mkms_fuzz-atomic.log" "$out/fuzz.log" 2>/dev/null || true
 grep -E '^(seed|FAILED|reproduce|shortest|  #|which|Timed out)' "$out/fuzz.log" 2>/dev/null || true
 
 rc=0
-[ $guest = 0 ] || { log "the guest did not finish: see $out/console.log"; rc=1; }
+[ $guest = 0 ] || rc=1
 grep -q "^pass $driver mkms_fuzz atomic" "$out/steps.log" 2>/dev/null ||
 	{ log "the fuzzer failed: see $out/fuzz.log"; rc=1; }
-grep -q "^pass $driver module unload" "$out/steps.log" 2>/dev/null ||
-	{ log "$driver did not unload after the run"; rc=1; }
-if [ -s "$out/kmemleak.txt" ]; then
-	log "kmemleak reports leaks: see $out/kmemleak.txt"
-	rc=1
-fi
-if grep -E 'WARNING:|BUG:|Oops|Call Trace:|KASAN|ODEBUG' "$out/dmesg.txt" >&2; then
-	log "the kernel complained during the run: see $out/dmesg.txt"
-	rc=1
-fi
+debug_guest_judge "$out" "$driver" || rc=1
 [ $rc = 0 ] && log "$driver: seed $seed, $ops ops: no splat, no leak"
 exit $rc

@@ -116,3 +116,62 @@ prepare_share()
 	depmod -b "$share/modules" "$krel"
 	install -m 0755 "$MKMS_TOP/scripts/guest/run.sh" "$share/run.sh"
 }
+
+# no_splats LOG: print the splats in the kernel log LOG, by the list make
+# check judges by (scripts/summarize.py); false if there is one.
+no_splats()
+{
+	python3 "$MKMS_TOP/scripts/summarize.py" --splats "$1" >&2
+}
+
+# debug_guest_run OUT KDIR IMAGE TIMEOUT: one boot of the debug kernel for
+# a long run (make fuzz, make soak). Builds mkms.ko and the tests against
+# KDIR, takes the guest's plan (see scripts/guest/run.sh) from stdin,
+# boots KDIR's kernel on IMAGE and leaves in OUT, which it empties first,
+# console.log and what the guest wrote: steps.log, exec-*.log, dmesg.txt,
+# kmemleak.txt. False if the guest did not run to its end.
+debug_guest_run()
+{
+	local out=$1 kdir=$2 image=$3 timeout=$4 share=$1/guest rc=0
+
+	rm -rf "$out"
+	mkdir -p "$share/results"
+	log "building mkms.ko and the tests"
+	make -C "$kdir" M="$MKMS_TOP" modules >"$out/build.log" 2>&1 ||
+		{ tail -n 30 "$out/build.log" >&2; die "mkms.ko did not build"; }
+	prepare_share "$share" "$kdir" >>"$out/build.log" 2>&1 ||
+		{ tail -n 30 "$out/build.log" >&2; die "the guest's share did not build"; }
+	cat >"$share/plan"
+	"$MKMS_TOP/scripts/vm.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
+		--rootfs "$image" --share "$share" --log "$out/console.log" \
+		--timeout "$timeout" || rc=1
+	mv "$share/results"/* "$out/" 2>/dev/null || true
+	[ $rc = 0 ] || log "the guest did not finish: see $out/console.log"
+	return $rc
+}
+
+# debug_guest_judge OUT DRIVER: what a long run must end with: every step
+# of the guest's plan passed, DRIVER's unload among them (no fd or
+# dma-buf left pinning it), kmemleak's final scan found nothing and the
+# guest's kernel log has no splat. Says what failed; false if anything did.
+debug_guest_judge()
+{
+	local out=$1 driver=$2 rc=0
+
+	if [ ! -s "$out/steps.log" ] || grep -v '^pass ' "$out/steps.log" >&2; then
+		log "a step of the guest failed: see $out/steps.log"
+		rc=1
+	fi
+	grep -q "^pass $driver module unload" "$out/steps.log" 2>/dev/null ||
+		{ log "$driver did not unload after the run"; rc=1; }
+	if [ ! -e "$out/kmemleak.txt" ]; then
+		log "no kmemleak scan: is this the debug kernel?"
+		rc=1
+	elif [ -s "$out/kmemleak.txt" ]; then
+		log "kmemleak reports leaks: see $out/kmemleak.txt"
+		rc=1
+	fi
+	no_splats "$out/console.log" ||
+		{ log "the kernel complained during the run: see $out/console.log"; rc=1; }
+	return $rc
+}

@@ -25,6 +25,10 @@ Exit status 1 if
 anything failed. Also writes comparison.txt: mkms and vkms side by side per
 test, and the subtests vkms passes and mkms does not (printed too).
 
+With --splats LOG it judges a single kernel log instead, for the long
+runs (make fuzz, make soak, make bench): it prints the lines of LOG that
+match the splat list below and exits 1 if there is one.
+
 Counting: every record except the vkms reference runs (vkms, and
 vkms@linux-<series>) counts. A skip counts
 as skipped only if expected-skips.txt lists it with a reason; any other
@@ -278,6 +282,14 @@ def read_table(path, what):
     return table
 
 
+def splat_lines(path):
+    """The lines of the kernel log at @path that are splats."""
+    name = os.path.basename(path)
+    with open(path, errors='replace') as f:
+        return ['%s:%d: %s' % (name, n, line.rstrip())
+                for n, line in enumerate(f, 1) if SPLAT_RE.search(line)]
+
+
 PHASE_RE = re.compile(r'mkms-guest: phase (\S+)')
 
 
@@ -428,11 +440,20 @@ def comparison(records):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--out', required=True, help='the run output directory')
+    ap.add_argument('--out', help='the run output directory')
+    ap.add_argument('--splats', metavar='LOG',
+                    help='only judge the kernel log LOG: print its splats')
     ap.add_argument('--expected', help='expected-skips.txt')
     ap.add_argument('--expected-results', help='expected-results.txt')
     ap.add_argument('--known-failures', help='known-failures.txt')
     args = ap.parse_args()
+    if args.splats:
+        hits = splat_lines(args.splats)
+        for line in hits:
+            print(line)
+        return 1 if hits else 0
+    if not args.out:
+        ap.error('--out or --splats is required')
     out = args.out
 
     details = {}

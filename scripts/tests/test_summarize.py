@@ -392,6 +392,23 @@ class TestSummarize(unittest.TestCase):
         rc, _, _ = run.judge()
         self.assertEqual(rc, 1)
 
+    def test_splats_mode_judges_one_log(self):
+        path = os.path.join(self.tmp.name, 'dmesg.txt')
+        for log, want_rc in ((CLEAN_LOG, 0),
+                             (CLEAN_LOG + '[    8.0] BUG: KASAN: '
+                              'slab-use-after-free in mkms_x\n', 1),
+                             (CLEAN_LOG + '[    8.0] ODEBUG: free active '
+                              'object\n', 1)):
+            with self.subTest(log=log[-40:]):
+                with open(path, 'w') as f:
+                    f.write(log)
+                p = subprocess.run([sys.executable, SUMMARIZE, '--splats',
+                                    path], capture_output=True, text=True)
+                self.assertEqual(p.returncode, want_rc, p.stdout)
+                self.assertEqual(bool(p.stdout), bool(want_rc))
+                if want_rc:
+                    self.assertIn('dmesg.txt:8: ', p.stdout)
+
 
 if __name__ == '__main__':
     unittest.main()
