@@ -91,7 +91,8 @@ static void mkms_plane_atomic_update(struct drm_plane *plane,
 		regs.format = fb->format->format;
 		regs.pitch = fb->pitches[0];
 		regs.cpp = fb->format->cpp[0];
-		regs.vaddr = (const u8 *)shadow->data[0].vaddr + fb->offsets[0];
+		/* data[], unlike map[], is already at the fb's offsets[]. */
+		regs.vaddr = shadow->data[0].vaddr;
 		regs.src = plane_state->src;
 		regs.dst = plane_state->dst;
 		regs.zpos = plane_state->normalized_zpos;
