@@ -26,6 +26,11 @@
  *		colour encoded in it comes back through writeback as that
  *		colour quantized to the format, to within one 8-bit step.
  *
+ * SUBTEST: fb-offset
+ * Description: A framebuffer that starts inside its buffer (offsets[0]
+ *		past a first band of pixels) shows its own pixels, not those
+ *		before or after it in the buffer.
+ *
  * SUBTEST: same-without-crc
  * Description: The frame written back is the same, bit for bit, whether
  *		the CRTC's CRC capture is on or off: a gradient primary whose
@@ -401,6 +406,53 @@ static void test_plane_formats(struct dut *d)
 	scene_fini(d, &s);
 }
 
+/*
+ * An OVL_SIZE square framebuffer in the middle of a buffer of three
+ * bands, red, green and blue: its offsets[0] is the start of the green
+ * band, and only green may show.
+ */
+static void test_fb_offset(struct dut *d)
+{
+	static const uint32_t bands[3] = { 0xffff0000, 0xff00ff00, 0xff0000ff };
+	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
+	static const int at[3][2] = {
+		{ 0, 0 }, { OVL_SIZE / 2, OVL_SIZE / 2 },
+		{ OVL_SIZE - 1, OVL_SIZE - 1 },
+	};
+	drmModeAtomicReq *req;
+	struct buffer three;
+	struct scene s;
+	uint32_t fb_id;
+
+	scene_init(d, &s);
+	create_fb(d, &three, OVL_SIZE, 3 * OVL_SIZE, &argb8888, 0);
+	for (uint32_t y = 0; y < 3 * OVL_SIZE; y++)
+		for (uint32_t x = 0; x < OVL_SIZE; x++)
+			three.map[y * (three.pitch / 4) + x] = bands[y / OVL_SIZE];
+	handles[0] = three.handle;
+	pitches[0] = three.pitch;
+	offsets[0] = three.pitch * OVL_SIZE;
+	igt_assert_eq(drmModeAddFB2(d->fd, OVL_SIZE, OVL_SIZE,
+				    DRM_FORMAT_ARGB8888, handles, pitches,
+				    offsets, &fb_id, 0), 0);
+
+	req = drmModeAtomicAlloc();
+	dut_add_plane(req, d, s.overlay, fb_id, OVL_SIZE, OVL_SIZE, OVL_X,
+		      OVL_Y, OVL_SIZE, OVL_SIZE);
+	capture(req, d, &s, "overlay at an offset");
+	for (int i = 0; i < 3; i++) {
+		uint32_t got = out_pixel(d, &s, OVL_X + at[i][0],
+					 OVL_Y + at[i][1]);
+
+		igt_assert_f((got & 0xffffff) == (bands[1] & 0xffffff),
+			     "pixel (%d, %d) of the overlay is 0x%08x, want the green band 0x%08x\n",
+			     at[i][0], at[i][1], got, bands[1]);
+	}
+	scene_fini(d, &s);
+	igt_assert_eq(drmModeRmFB(d->fd, fb_id), 0);
+	dut_free_fb(d, &three);
+}
+
 /* A w x h ARGB8888 framebuffer in four quadrants: @q = TL, TR, BL, BR. */
 static void create_quadrants(struct dut *d, struct buffer *b, uint32_t w,
 			     uint32_t h, const uint32_t *q)
@@ -693,6 +745,10 @@ int igt_main()
 	igt_describe("Every packed RGB format the overlay lists is read right.");
 	igt_subtest("plane-formats")
 		test_plane_formats(&data);
+
+	igt_describe("A framebuffer at an offset in its buffer shows its own pixels.");
+	igt_subtest("fb-offset")
+		test_fb_offset(&data);
 
 	igt_describe("Writeback gives the same frame with CRC capture on and off.");
 	igt_subtest("same-without-crc")
