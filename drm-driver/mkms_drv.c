@@ -81,9 +81,26 @@ static const struct drm_mode_config_helper_funcs mkms_mode_config_helpers = {
 	.atomic_commit_tail = mkms_atomic_commit_tail,
 };
 
+/*
+ * drm_ioctl() turns the ioctls of an unplugged device away with -ENODEV,
+ * but one that started before drm_dev_unplug() goes on while the device
+ * is unregistered, and the helpers may then refuse it for what the unplug
+ * changed: a connector that is no longer registered cannot be enabled.
+ * Such a commit fails as every later one does, with -ENODEV.
+ */
+static int mkms_atomic_check(struct drm_device *drm,
+			     struct drm_atomic_state *state)
+{
+	int ret = drm_atomic_helper_check(drm, state);
+
+	if (ret && drm_dev_is_unplugged(drm))
+		return -ENODEV;
+	return ret;
+}
+
 static const struct drm_mode_config_funcs mkms_mode_config_funcs = {
 	.fb_create	= drm_gem_fb_create,
-	.atomic_check	= drm_atomic_helper_check,
+	.atomic_check	= mkms_atomic_check,
 	.atomic_commit	= drm_atomic_helper_commit,
 };
 
