@@ -19,6 +19,8 @@
 #                        vkms: table, bench/results.json and results.png
 #   make fuzz [SEED=N] [OPS=N]  the KMS fuzzer's long run (default 10^5
 #                        ops, random seed) in the debug guest
+#   make soak [CYCLES=N] 1000 unbind/bind cycles (default) under four
+#                        clients committing on leases, in the debug guest
 #   make clean
 
 KVER ?= 6.12
@@ -30,7 +32,7 @@ kdir = $(KDIR)
 endif
 
 .PHONY: all modules install dkms-install intree tests check check-all demo bench fuzz \
-	clean help
+	soak clean help
 
 all: modules
 
@@ -69,6 +71,9 @@ bench:
 fuzz:
 	scripts/fuzz.sh
 
+soak:
+	scripts/soak.sh
+
 clean:
 	@if [ -n "$(KDIR)" ] || kdir=$$(scripts/kernel.sh --kver $(KVER) dir 2>/dev/null) && [ -d "$$kdir" ]; then \
 		$(MAKE) -C "$${KDIR:-$$kdir}" M=$(CURDIR) clean; \
@@ -78,4 +83,4 @@ clean:
 	rm -rf out
 
 help:
-	@sed -n '3,23s/^# \{0,1\}//p' Makefile
+	@sed -n '3,25s/^# \{0,1\}//p' Makefile

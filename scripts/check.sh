@@ -191,6 +191,9 @@ igt harness.selftest /host/tests /host/lists/harness.selftest.testlist
 igt mkms.ours /host/tests /host/lists/mkms.ours.testlist
 igt mkms.upstream $upstream /host/lists/mkms.upstream.testlist
 ${extra}unload mkms
+load mkms num_crtcs=4
+igt mkms.soak /host/tests /host/lists/mkms.soak.testlist
+unload mkms
 load vkms
 igt vkms.ours /host/tests /host/lists/vkms.ours.testlist IGT_FORCE_DRIVER=vkms
 igt vkms.upstream $upstream /host/lists/vkms.upstream.testlist IGT_FORCE_DRIVER=vkms
