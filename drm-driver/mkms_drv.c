@@ -93,7 +93,8 @@ static int mkms_atomic_check(struct drm_device *drm,
 {
 	int ret = drm_atomic_helper_check(drm, state);
 
-	if (ret && drm_dev_is_unplugged(drm))
+	/* -EDEADLK asks the caller to back off and retry: never hide it. */
+	if (ret && ret != -EDEADLK && drm_dev_is_unplugged(drm))
 		return -ENODEV;
 	return ret;
 }
