@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +26,42 @@ double dut_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* splitmix64: a sequence that depends on the seed only */
+uint64_t dut_splitmix(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/*
+ * The next kernel message of warning level or worse from @kmsg
+ * (/dev/kmsg, opened O_NONBLOCK), read into @buf of @len bytes (8192
+ * holds the largest record), or NULL once none is left. The emulator's
+ * "hrtimer: interrupt took N ns" (a vCPU descheduled by the host) is not
+ * one: make check's judge discounts it too.
+ */
+const char *dut_kmsg_warning(int kmsg, char *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = read(kmsg, buf, len - 1);
+		char *msg;
+
+		if (n < 0 && errno == EAGAIN)
+			return NULL;
+		if (n < 0 && errno == EPIPE)	/* overwritten records */
+			continue;
+		igt_assert_f(n > 0, "/dev/kmsg: %s\n", strerror(errno));
+		buf[n] = '\0';
+		msg = strchr(buf, ';');
+		if (msg && atoi(buf) % 8 <= 4 &&
+		    strncmp(msg + 1, "hrtimer: interrupt took", 23))
+			return msg + 1;
+	}
 }
 
 /* ---- The device and its driver in sysfs ------------------------------ */

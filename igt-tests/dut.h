@@ -51,6 +51,8 @@ struct dut {
 #define DUT_INIT { .fd = -1, .drv_dir = -1 }
 
 double dut_now(void);
+uint64_t dut_splitmix(uint64_t *state);
+const char *dut_kmsg_warning(int kmsg, char *buf, size_t len);
 
 /* The device and its driver in sysfs */
 void dut_open(struct dut *d);

@@ -188,18 +188,9 @@ struct fuzz {
 
 /* ---- Random numbers: op i's draws depend on the seed and i only ---------- */
 
-static uint64_t splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static uint32_t rnd(struct fuzz *fz)
 {
-	return splitmix(&fz->rng) >> 32;
+	return dut_splitmix(&fz->rng) >> 32;
 }
 
 static uint32_t below(struct fuzz *fz, uint32_t n)
@@ -298,27 +289,17 @@ static bool expect(struct fuzz *fz, int err, unsigned int allowed)
 	expect(fz, (call) < 0 ? errno : 0, allowed)
 
 /*
- * Any kernel message at warning level or worse fails the run, but for the
- * emulator's "hrtimer: interrupt took N ns" (a vCPU descheduled by the
- * host), which make check's judge discounts too.
+ * Any kernel message at warning level or worse fails the run (see
+ * dut_kmsg_warning()).
  */
 static void check_kmsg(struct fuzz *fz)
 {
-	char buf[2048];
-	ssize_t n;
+	char buf[8192];
+	const char *msg;
 
-	while ((n = read(fz->kmsg, buf, sizeof(buf) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
-		char *msg;
-
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		msg = strchr(buf, ';');
-		if (atoi(buf) % 8 <= 4 && msg &&
-		    strncmp(msg + 1, "hrtimer: interrupt took", 23)) {
-			igt_info("kernel: %s", msg + 1);
-			fail(fz, "kernel log: %s", msg + 1);
-		}
+	while ((msg = dut_kmsg_warning(fz->kmsg, buf, sizeof(buf)))) {
+		igt_info("kernel: %s", msg);
+		fail(fz, "kernel log: %s", msg);
 	}
 }
 
@@ -551,10 +532,10 @@ static uint64_t prop_value(struct fuzz *fz, const struct prop *p)
 			v = p->vals[1] + 1;
 		else if (type == DRM_MODE_PROP_SIGNED_RANGE)
 			v = (int64_t)p->vals[0] +
-			    (int64_t)(splitmix(&fz->rng) %
+			    (int64_t)(dut_splitmix(&fz->rng) %
 				      ((p->vals[1] - p->vals[0]) + 1 ?: ~0ull));
 		else
-			v = p->vals[0] + splitmix(&fz->rng) %
+			v = p->vals[0] + dut_splitmix(&fz->rng) %
 			    ((p->vals[1] - p->vals[0]) + 1 ?: ~0ull);
 		/* Coordinates and sizes: mostly the size of a screen. */
 		if (c >= 6 && c < 13 && (strstr(p->name, "CRTC_") ||
@@ -1324,7 +1305,7 @@ static void run_op(struct fuzz *fz, unsigned int i, unsigned int unbind_every)
 	enum op_kind k;
 
 	fz->rng = fz->seed * 0x100000001b3ull + i;
-	splitmix(&fz->rng);
+	dut_splitmix(&fz->rng);
 	fz->op = i;
 	fz->len = 0;
 	fz->bad_ptr = fz->out_fence = false;

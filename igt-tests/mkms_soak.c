@@ -158,19 +158,9 @@ static unsigned long seed = 1;
 
 /* ---- Helpers -------------------------------------------------------------- */
 
-/* splitmix64: a client's sequence depends only on the seed and its index */
-static uint64_t next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static unsigned int below(uint64_t *state, unsigned int n)
 {
-	return next(state) % n;
+	return dut_splitmix(state) % n;
 }
 
 static unsigned long env_ulong(const char *name, unsigned long def,
@@ -599,7 +589,7 @@ static int op_flip(struct client *c, uint64_t *rng)
 	int ret;
 
 	for (uint32_t x = 0; x < back->pitch / 4; x++)
-		back->map[row * back->pitch / 4 + x] = next(rng);
+		back->map[row * back->pitch / 4 + x] = dut_splitmix(rng);
 	if (below(rng, 4)) {
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 
@@ -1003,26 +993,13 @@ static void wait_clients(int *socks, unsigned int *field, unsigned int want,
 	}
 }
 
-/* Any kernel message of warning level or worse, but the emulator's. */
+/* Any kernel message of warning level or worse fails the cycle. */
 static void check_kmsg(int kmsg, unsigned int cycle)
 {
-	char buf[8192];	/* a record's largest size */
+	char buf[8192];
+	const char *msg = dut_kmsg_warning(kmsg, buf, sizeof(buf));
 
-	for (;;) {
-		ssize_t n = read(kmsg, buf, sizeof(buf) - 1);
-		char *msg;
-
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0 && errno == EPIPE)	/* overwritten records */
-			continue;
-		igt_assert_f(n > 0, "/dev/kmsg: %s\n", strerror(errno));
-		buf[n] = '\0';
-		msg = strchr(buf, ';');
-		igt_assert_f(atoi(buf) % 8 > 4 || !msg ||
-			     !strncmp(msg + 1, "hrtimer: interrupt took", 23),
-			     "cycle %u: kernel: %s", cycle, msg ? msg + 1 : buf);
-	}
+	igt_assert_f(!msg, "cycle %u: kernel: %s", cycle, msg);
 }
 
 /* @cycles unbind/bind cycles with fresh clients, which exit at the end. */
