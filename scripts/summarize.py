@@ -109,11 +109,12 @@ def igt_noise_only(res, subtest):
 IGNORE_REGEX_RE = re.compile(r'\[IGT\] [^:]+: add ignored dmesg regex: (.*)$')
 
 
-def emulator_noise_only(dmesg):
-    """The warn-level lines of an IGT dmesg excerpt, if all are noise.
+def dmesg_warnings(dmesg):
+    """The lines of an IGT dmesg excerpt that made it a dmesg-warn.
 
-    Lines matching a regex the test declared with
-    igt_emit_ignore_dmesg_regex() do not count, as for igt_runner.
+    Those at warning level or worse, as for igt_runner, but IGT's own and
+    those matching a regex the test declared with
+    igt_emit_ignore_dmesg_regex() before them.
     """
     lines = []
     ignored = []
@@ -129,9 +130,15 @@ def emulator_noise_only(dmesg):
             continue
         if any(r.search(text) for r in ignored):
             continue
-        if not EMULATOR_NOISE_RE.search(text):
-            return None
         lines.append(text)
+    return lines
+
+
+def emulator_noise_only(dmesg):
+    """The warn-level lines of an IGT dmesg excerpt, if all are noise."""
+    lines = dmesg_warnings(dmesg)
+    if not all(EMULATOR_NOISE_RE.search(text) for text in lines):
+        return None
     return lines or None
 
 
@@ -514,6 +521,10 @@ def main():
             print('FAIL (%s): %s' % (why, name))
             d = details.get(key)
             if d:
+                # What the runner saw in the kernel log, first: the test's
+                # own output says nothing about a dmesg-warn.
+                for line in dmesg_warnings(d.get('dmesg'))[:8]:
+                    print('    kernel: ' + line)
                 for k in ('out', 'err'):
                     text = (d.get(k) or '').strip().splitlines()
                     for line in text[-8:]:

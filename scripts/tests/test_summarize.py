@@ -332,6 +332,9 @@ class TestSummarize(unittest.TestCase):
                     self.assertIn('hrtimer', r['note'])
                 else:
                     self.assertEqual(r['result'], 'dmesg-warn')
+                    # The failure names the line that made it one.
+                    self.assertIn('    kernel: mkms mkms.0: [drm] flip_done '
+                                  'timed out', out)
 
     def test_igt_writeback_pipe_warning_is_the_only_pardoned_warn(self):
         noise = ('[323.700863] (kms_writeback:281) igt_kms-WARNING: Output '
