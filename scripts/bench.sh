@@ -38,17 +38,14 @@ out=$top/out/bench
 share=$out/guest
 kver=${KVER:-6.12}
 
-apt_install qemu-system-x86 debootstrap gcc make perl python3 libdrm-dev \
-	libkmod-dev pkg-config kmod e2fsprogs gnuplot-nox
+apt_install "${GUEST_HOST_PACKAGES[@]}" gnuplot-nox
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" \
 	--fragment "$top/scripts/kconfig/debug.config" \
 	--fragment "$top/scripts/kconfig/bench.config" build)
 image=$("$top/scripts/rootfs.sh" build)
 
-mkdir -p "$top/out"
-exec 8>"$top/out/.bench.lock"
-flock -n 8 || die "another make bench is running in $top"
+one_run_at_a_time bench
 rm -rf "$out"
 mkdir -p "$out"
 

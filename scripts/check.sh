@@ -41,16 +41,12 @@ out=$top/out/check
 share=$out/guest
 kver=${KVER:-6.12}
 
-apt_install qemu-system-x86 debootstrap sparse coccinelle gcc make perl \
-	python3 libdrm-dev libkmod-dev pkg-config kmod e2fsprogs dkms
+apt_install "${GUEST_HOST_PACKAGES[@]}" sparse coccinelle dkms
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
 image=$("$top/scripts/rootfs.sh" build)
 
-# One run at a time: a second one would wipe the first one's evidence.
-mkdir -p "$top/out"
-exec 8>"$top/out/.check.lock"
-flock -n 8 || die "another make check is running in $top"
+one_run_at_a_time check
 
 rm -rf "$out"
 mkdir -p "$out" "$share/results"

@@ -50,15 +50,12 @@ vkms) force=IGT_FORCE_DRIVER=vkms ;;
 *) die "DRIVER is mkms or vkms" ;;
 esac
 
-apt_install qemu-system-x86 debootstrap gcc make perl python3 libdrm-dev \
-	libkmod-dev pkg-config kmod e2fsprogs
+apt_install "${GUEST_HOST_PACKAGES[@]}"
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
 image=$("$top/scripts/rootfs.sh" build)
 
-mkdir -p "$top/out"
-exec 8>"$top/out/.fuzz.lock"
-flock -n 8 || die "another make fuzz is running in $top"
+one_run_at_a_time fuzz
 
 log "fuzzing $driver: seed $seed, $ops ops, an unbind in $unbind"
 guest=0

@@ -48,6 +48,21 @@ apt_install()
 		--no-install-recommends "${missing[@]}" >&2
 }
 
+# What every run in a guest needs on the host: QEMU, debootstrap for the
+# guest's root fs, and what builds mkms.ko and the tests.
+GUEST_HOST_PACKAGES=(qemu-system-x86 debootstrap gcc make perl python3
+	libdrm-dev libkmod-dev pkg-config kmod e2fsprogs)
+
+# one_run_at_a_time NAME: hold out/.NAME.lock until the script ends, or
+# die if another make NAME in this checkout holds it: the second run would
+# wipe the first one's evidence in out/NAME.
+one_run_at_a_time()
+{
+	mkdir -p "$MKMS_TOP/out"
+	exec 8>"$MKMS_TOP/out/.$1.lock"
+	flock -n 8 || die "another make $1 is running in $MKMS_TOP"
+}
+
 # debian_mirror: the URI of the Debian archive this machine already uses,
 # taken from its apt configuration so that no host name lives in the repo.
 debian_mirror()

@@ -46,15 +46,12 @@ case $cycles$clients$seed$timeout in
 *[!0-9]*) die "CYCLES, CLIENTS, SEED and GUEST_TIMEOUT are numbers" ;;
 esac
 
-apt_install qemu-system-x86 debootstrap gcc make perl python3 libdrm-dev \
-	libkmod-dev pkg-config kmod e2fsprogs
+apt_install "${GUEST_HOST_PACKAGES[@]}"
 
 kdir=$("$top/scripts/kernel.sh" --kver "$kver" build)
 image=$("$top/scripts/rootfs.sh" build)
 
-mkdir -p "$top/out"
-exec 8>"$top/out/.soak.lock"
-flock -n 8 || die "another make soak is running in $top"
+one_run_at_a_time soak
 
 log "soaking mkms: $cycles cycles, $clients clients, seed $seed"
 guest=0
