@@ -42,11 +42,15 @@ console=${console:-$share/console.log}
 # TCG only: KVM exists on these machines but hangs in the decompressor.
 # q35, because the ACPI tables of the default i440fx machine make the
 # KASAN kernel spend 30 s per PCI device in an AML loop under TCG, and
-# without ACPI SeaBIOS's MP table offers only one CPU.
+# without ACPI SeaBIOS's MP table offers only one CPU. tsc=reliable: the
+# TSC of a TCG guest follows the host's clock, and the watchdog that would
+# check it against the HPET only measures the host descheduling a vCPU
+# ("clocksource: Long readout interval, skipping watchdog check", at
+# warning level, which IGT's runner holds against the test running then).
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 3G
 	-nographic -vga "$vga" -no-reboot -monitor none -serial "file:$console"
 	-kernel "$kernel"
-	-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/sbin/mkms-init panic=-1 loglevel=7 hung_task_panic=0"
+	-append "console=ttyS0 root=/dev/vda rw rootfstype=ext4 init=/sbin/mkms-init panic=-1 loglevel=7 hung_task_panic=0 tsc=reliable"
 	-drive "file=$rootfs,if=virtio,format=raw,snapshot=on"
 	-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host")
 
