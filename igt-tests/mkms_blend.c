@@ -45,6 +45,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,26 +558,63 @@ static void fill_pattern(struct buffer *b, uint32_t w, uint32_t h,
 				(x * 0x9e3779b1u) ^ (y * 0x85ebca77u) ^ seed;
 }
 
-/* CRC capture on the CRTC: returns crc/data's fd, which keeps it on. */
-static int crc_start(struct dut *d)
+/**
+ * struct crc_capture - CRC capture on the CRTC, its CRCs read as they come
+ * @fd: crc/data, which keeps the capture on while open
+ * @stop: tells @thread to return
+ * @thread: reads @fd
+ *
+ * The DRM core keeps 128 CRCs for a reader and logs an error for every
+ * one it drops; under TCG a frame written back with capture on can take
+ * longer than 128 vblanks, so the CRCs are read while the test waits.
+ */
+struct crc_capture {
+	int fd;
+	bool stop;
+	pthread_t thread;
+};
+
+static void *crc_reader(void *arg)
+{
+	struct crc_capture *c = arg;
+	struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+	char line[256];
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE))
+		if (poll(&pfd, 1, 20) == 1)
+			while (read(c->fd, line, sizeof(line)) > 0)
+				;
+	return NULL;
+}
+
+/* Turn capture on and wait for its first CRC. */
+static void crc_start(struct dut *d, struct crc_capture *c)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	char line[64];
-	int dir, data;
+	int dir;
 
 	dir = igt_debugfs_dir(d->fd);
 	igt_assert_fd(dir);
 	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
 		      "the driver has no CRC capture\n");
 	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
-	data = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
-	igt_assert_fd(data);
+	c->fd = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
+	igt_assert_fd(c->fd);
 	close(dir);
 	/* The capture runs once a first CRC is there. */
-	pfd.fd = data;
+	pfd.fd = c->fd;
 	igt_assert_f(poll(&pfd, 1, 10000) == 1, "no CRC within 10 s\n");
-	igt_assert_lt(0, read(data, line, sizeof(line)));
-	return data;
+	igt_assert_lt(0, read(c->fd, line, sizeof(line)));
+	c->stop = false;
+	igt_assert_eq(pthread_create(&c->thread, NULL, crc_reader, c), 0);
+}
+
+static void crc_stop(struct crc_capture *c)
+{
+	__atomic_store_n(&c->stop, true, __ATOMIC_RELEASE);
+	igt_assert_eq(pthread_join(c->thread, NULL), 0);
+	close(c->fd);
 }
 
 /*
@@ -589,7 +628,7 @@ static void capture_both_ways(struct dut *d, struct scene *s,
 {
 	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
 	struct buffer plain = { 0 };
-	int crc = -1;
+	struct crc_capture crc;
 
 	for (int pass = 0; pass < 2; pass++) {
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
@@ -601,7 +640,7 @@ static void capture_both_ways(struct dut *d, struct scene *s,
 			dut_add(req, d, planes[i], DRM_MODE_OBJECT_PLANE, "zpos", i);
 		}
 		if (pass == 1)
-			crc = crc_start(d);
+			crc_start(d, &crc);
 		memset(out->map, 0, out->size);
 		dut_writeback(d, req, s->wb, out, what);
 		if (pass == 0) {
@@ -611,7 +650,7 @@ static void capture_both_ways(struct dut *d, struct scene *s,
 			memcpy(plain.map, out->map, out->size);
 		}
 	}
-	close(crc);
+	crc_stop(&crc);
 
 	for (uint32_t y = 0; y < h; y++) {
 		for (uint32_t x = 0; x < w; x++) {
