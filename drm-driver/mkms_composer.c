@@ -3,7 +3,8 @@
  * The composer: what the virtual display engine scans out. It blends the
  * enabled planes of a pipe in zpos order, bottom to top, line by line into
  * 16 bits per channel, over an opaque black background, checksums the
- * result for the CRC capture and writes it to the writeback destination.
+ * result at 8 bits per channel for the CRC capture and writes it to the
+ * writeback destination.
  *
  * Pure code: it reads only what it is given (a snapshot of the scanout
  * registers and the framebuffers they point to) and touches no device
@@ -181,6 +182,27 @@ static void mkms_write_line(const struct mkms_rgb_format *f,
 			   (u64)mkms_reduce(in[x].r, f->bits[0]) << f->shift[0] |
 			   (u64)mkms_reduce(in[x].g, f->bits[1]) << f->shift[1] |
 			   (u64)mkms_reduce(in[x].b, f->bits[2]) << f->shift[2]);
+}
+
+/*
+ * Folds one output line into the CRC @sum. The CRC is taken where a
+ * display engine takes it, at the depth of the connector: 8 bits a
+ * channel (the outputs have no "max bpc" property), each channel rounded
+ * as a writeback to XRGB8888 rounds it, over XRGB8888 pixels with X set.
+ * Frames that differ only in bits a monitor never gets have the same CRC,
+ * as IGT expects when it compares a frame with a reference drawn in 8
+ * bits. @buf is scratch space for @count pixels of 4 bytes.
+ */
+static u32 mkms_crc_line(u32 sum, const struct mkms_pixel *in, u8 *buf,
+			 unsigned int count)
+{
+	unsigned int x;
+
+	for (x = 0; x < count; x++)
+		put_unaligned_le32(0xff000000 | mkms_reduce(in[x].r, 8) << 16 |
+				   mkms_reduce(in[x].g, 8) << 8 |
+				   mkms_reduce(in[x].b, 8), buf + 4 * x);
+	return crc32_le(sum, buf, 4 * count);
 }
 
 /* a * b for 16-bit fractions, rounded to nearest. */
@@ -685,8 +707,8 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
 /**
  * mkms_compose - compose a frame, checksum it and write it back
  * @args: the frame (see struct mkms_compose_args)
- * @crc: where to store the CRC32 of the frame, as opaque 16-bit ARGB
- *	pixels, if args->want_crc
+ * @crc: where to store the CRC32 of the frame, at the connector's depth
+ *	(see mkms_crc_line()), if args->want_crc
  *
  * The caller guarantees that the framebuffer memory the planes and the
  * writeback registers point at stays mapped until this returns.
@@ -767,9 +789,10 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 			line[x].a = MKMS_CHANNEL_MAX;
 		if (fr.color)
 			mkms_color_line(fr.color, line, width);
+		/* The stage is free again, and twice as large as needed. */
 		if (args->want_crc)
-			sum = crc32_le(sum, (const u8 *)line,
-				       width * sizeof(*line));
+			sum = mkms_crc_line(sum, line, (u8 *)args->stage,
+					    width);
 		if (fr.wb && y < fr.wb->height)
 			mkms_write_span(&fr, y, 0, width);
 	}

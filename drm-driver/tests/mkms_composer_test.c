@@ -834,6 +834,52 @@ static void mkms_test_crc_of_frame(struct kunit *test)
 	KUNIT_EXPECT_NE(test, rgb, moved);
 }
 
+/* The CRC of a frame that is one colour, of format @format (@cpp bytes). */
+static u32 mkms_test_crc_of_colour(struct kunit *test, u32 format,
+				   unsigned int cpp, u64 pixel)
+{
+	unsigned int i, n = MKMS_TEST_W * MKMS_TEST_H;
+	struct mkms_hw_plane_regs plane;
+	u64 *pixels;
+	u32 crc;
+
+	pixels = kunit_kcalloc(test, n, sizeof(*pixels), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pixels);
+	for (i = 0; i < n; i++)
+		pixels[i] = pixel;
+	plane = mkms_test_plane(format, cpp,
+				mkms_test_fb(test, cpp, MKMS_TEST_W,
+					     MKMS_TEST_H, pixels),
+				MKMS_TEST_W, MKMS_TEST_H, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mkms_test_compose(test, &plane, 1, MKMS_TEST_W,
+						MKMS_TEST_H, NULL, true, &crc),
+			0);
+	return crc;
+}
+
+/*
+ * The CRC is taken at the connector's 8 bits a channel: a 16-bit colour
+ * has the CRC of the 8-bit colour it rounds to, and 8-bit colours one
+ * step apart have different ones.
+ */
+static void mkms_test_crc_depth(struct kunit *test)
+{
+	/* 0x4000 is 63.75 in 8 bits: 0x40, as 0x4040 (0x40 widened) is. */
+	u32 deep = mkms_test_crc_of_colour(test, DRM_FORMAT_XRGB16161616, 8,
+					   0x0000400040004000ULL);
+	u32 rounded = mkms_test_crc_of_colour(test, DRM_FORMAT_XRGB8888, 4,
+					      0x00404040);
+	u32 below = mkms_test_crc_of_colour(test, DRM_FORMAT_XRGB8888, 4,
+					    0x00404040 - 1);
+
+	KUNIT_EXPECT_EQ(test, deep, rounded);
+	KUNIT_EXPECT_NE(test, rounded, below);
+	/* A red of 0x3f7f is 63.25 in 8 bits: 0x3f, not 0x40. */
+	KUNIT_EXPECT_NE(test, deep,
+			mkms_test_crc_of_colour(test, DRM_FORMAT_XRGB16161616,
+						8, 0x00003f7f40004000ULL));
+}
+
 /*
  * A writeback destination smaller than the frame gets what fits, on both
  * paths, and not a byte more (KASAN watches the exact-size buffer).
@@ -908,6 +954,7 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE_PARAM(mkms_test_rotate, mkms_test_rotation_gen_params),
 	KUNIT_CASE(mkms_test_fast_path),
 	KUNIT_CASE(mkms_test_crc_of_frame),
+	KUNIT_CASE(mkms_test_crc_depth),
 	KUNIT_CASE(mkms_test_small_writeback),
 	KUNIT_CASE(mkms_test_stop),
 	KUNIT_CASE(mkms_test_color_identity),
