@@ -158,6 +158,37 @@ class TestSummarize(unittest.TestCase):
             self.assertIn('FAIL (fail): mkms@linux-7.2 mkms_configfs@hotplug',
                           out)
 
+    def test_reference_boot_is_all_vkms(self):
+        # The vkms reference's own boot (reference/): its splats, even
+        # outside a phase, its leaks and its end are vkms's, reported and
+        # not counted; its tests are compared with mkms's of the main boot.
+        ref = os.path.join(self.tmp.name, 'reference')
+        os.makedirs(ref)
+        Run(ref, log=CLEAN_LOG + '[    8.0] BUG: soft lockup - CPU#0\n',
+            kmemleak='unreferenced object 0xffff (size 64):\n',
+            steps='pass vkms module load\n',
+            igt={'vkms': {'igt@kms_atomic@plane-overlay-legacy': 'pass'}})
+        run = Run(self.tmp.name, igt={
+            'mkms': {'igt@kms_atomic@plane-overlay-legacy': 'pass'}})
+        with open(os.path.join(self.tmp.name, 'host-steps.log'), 'a') as f:
+            f.write('fail vkms boot run-to-end\n')
+        rc, out, records = run.judge()
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(result_of(records, 'vkms', 'kernel-log',
+                                   'no-splats'), 'fail')
+        self.assertEqual(result_of(records, 'vkms', 'kernel-log',
+                                   'kmemleak-clean'), 'fail')
+        self.assertEqual(result_of(records, 'guest', 'kernel-log',
+                                   'kmemleak-clean'), 'pass')
+        self.assertIn('vkms@reference phase', out)
+        self.assertIn('vkms boot@run-to-end did not run to its end', out)
+        self.assertRegex(out, r'kms_atomic +1/0/0 +1/0/0')
+        # Without the reference/ boot, the main boot's guest is judged as
+        # before: the same leak there counts.
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, _, _ = Run(tmp, kmemleak='unreferenced object 0x1\n').judge()
+            self.assertEqual(rc, 1)
+
     def test_comparison_shows_where_mkms_is_behind(self):
         # Side by side per test, and every subtest vkms passes that mkms
         # does not (here an expected skip, which still counts as behind).
