@@ -22,6 +22,7 @@
 #include <drm/drm_color_mgmt.h>
 #include <drm/drm_debugfs_crc.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_modes.h>
 #include <drm/drm_print.h>
 #include <drm/drm_vblank.h>
 
@@ -263,7 +264,15 @@ mkms_crtc_mode_valid(struct drm_crtc *crtc, const struct drm_display_mode *mode)
 {
 	u64 rate = (u64)mode->clock * 1000;
 	u64 pixels = (u64)mode->htotal * mode->vtotal;
+	enum drm_mode_status status;
 
+	/*
+	 * The probe helpers hold a connector's modes to the mode config's
+	 * size; a mode from userspace only meets this check.
+	 */
+	status = drm_mode_validate_size(mode, MKMS_MAX_SIZE, MKMS_MAX_SIZE);
+	if (status != MODE_OK)
+		return status;
 	if (mode->flags & DRM_MODE_FLAG_INTERLACE)
 		return MODE_NO_INTERLACE;
 	if (mode->flags & DRM_MODE_FLAG_DBLSCAN)
