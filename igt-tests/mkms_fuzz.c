@@ -20,6 +20,13 @@
  * SUBTEST: permissions
  * Description: Only the DRM master can modeset, a render-node client
  *		cannot reach KMS, and debugfs is root's only.
+ *
+ * SUBTEST: bad-modes
+ * Description: Modes the timing generator cannot run (larger than the
+ *		device's max_width or max_height, interlaced, double scan,
+ *		refresh outside 1..1000 Hz) fail the atomic check with
+ *		EINVAL and leave the CRTC's mode alone; the largest mode
+ *		passes.
  */
 
 #include <dirent.h>
@@ -1684,6 +1691,130 @@ static void test_permissions(void)
 	dut_close(&d);
 }
 
+/* @m made @w x @h at the same refresh rate, blanking kept. */
+static drmModeModeInfo mode_sized(const drmModeModeInfo *m, uint32_t w,
+				  uint32_t h)
+{
+	drmModeModeInfo r = *m;
+	uint64_t rate = (uint64_t)m->clock * 1000 * 1000 /
+			((uint64_t)m->htotal * m->vtotal);
+
+	r.hdisplay = w;
+	r.hsync_start = w + (m->hsync_start - m->hdisplay);
+	r.hsync_end = w + (m->hsync_end - m->hdisplay);
+	r.htotal = w + (m->htotal - m->hdisplay);
+	r.vdisplay = h;
+	r.vsync_start = h + (m->vsync_start - m->vdisplay);
+	r.vsync_end = h + (m->vsync_end - m->vdisplay);
+	r.vtotal = h + (m->vtotal - m->vdisplay);
+	r.clock = (uint64_t)r.htotal * r.vtotal * rate / (1000 * 1000);
+	r.vrefresh = rate / 1000;
+	snprintf(r.name, sizeof(r.name), "%ux%u", w, h);
+	return r;
+}
+
+/*
+ * A modeset to @mode must fail with EINVAL, TEST_ONLY or not, and leave
+ * the CRTC's mode as it was.
+ */
+static void assert_mode_refused(struct dut *d, const drmModeModeInfo *mode,
+				const char *what)
+{
+	uint32_t mode_id = dut_prop_id(d->fd, d->crtc_id, DRM_MODE_OBJECT_CRTC,
+				       "MODE_ID");
+	uint64_t before = dut_prop_value(d->fd, d->crtc_id,
+					 DRM_MODE_OBJECT_CRTC, mode_id);
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t blob;
+
+	igt_info("%s: %ux%u, clock %u kHz, flags 0x%x\n", what,
+		 mode->hdisplay, mode->vdisplay, mode->clock, mode->flags);
+	igt_assert_eq(drmModeCreatePropertyBlob(d->fd, mode, sizeof(*mode),
+						&blob), 0);
+	drmModeAtomicAddProperty(req, d->crtc_id, mode_id, blob);
+	for (int test_only = 1; test_only >= 0; test_only--) {
+		int ret = drmModeAtomicCommit(d->fd, req,
+					      DRM_MODE_ATOMIC_ALLOW_MODESET |
+					      (test_only ?
+					       DRM_MODE_ATOMIC_TEST_ONLY : 0),
+					      NULL);
+
+		igt_assert_f(ret == -EINVAL,
+			     "%s: %s modeset gave %d, not -EINVAL\n", what,
+			     test_only ? "TEST_ONLY" : "real", ret);
+	}
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(d->fd, blob);
+	igt_assert_eq_u64(dut_prop_value(d->fd, d->crtc_id,
+					 DRM_MODE_OBJECT_CRTC, mode_id),
+			  before);
+}
+
+/*
+ * Modes the timing generator cannot run, sent by the master: larger than
+ * the device's max_width or max_height, interlaced, double scan, or at a
+ * refresh rate outside 1..1000 Hz. The probe helpers keep such modes out
+ * of a connector's list, so only a mode blob from userspace meets the
+ * driver's own check.
+ */
+static void test_bad_modes(void)
+{
+	struct dut d = DUT_INIT;
+	drmModeModeInfo m;
+	drmModeRes *res;
+	uint32_t max_w, max_h;
+
+	dut_open(&d);
+	dut_set_mode(&d);
+	res = drmModeGetResources(d.fd);
+	igt_assert(res);
+	max_w = res->max_width;
+	max_h = res->max_height;
+	drmModeFreeResources(res);
+
+	/* The largest one is fine: the check is not off by one. */
+	m = mode_sized(&d.mode, max_w, d.mode.vdisplay);
+	{
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+		uint32_t blob;
+
+		igt_assert_eq(drmModeCreatePropertyBlob(d.fd, &m, sizeof(m),
+							&blob), 0);
+		dut_add(req, &d, d.crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID",
+			blob);
+		igt_assert_f(drmModeAtomicCommit(d.fd, req,
+						 DRM_MODE_ATOMIC_TEST_ONLY |
+						 DRM_MODE_ATOMIC_ALLOW_MODESET,
+						 NULL) == 0,
+			     "a %ux%u mode is refused\n", m.hdisplay,
+			     m.vdisplay);
+		drmModeAtomicFree(req);
+		drmModeDestroyPropertyBlob(d.fd, blob);
+	}
+
+	m = mode_sized(&d.mode, max_w + 1, d.mode.vdisplay);
+	assert_mode_refused(&d, &m, "wider than max_width");
+	m = mode_sized(&d.mode, d.mode.hdisplay, max_h + 1);
+	assert_mode_refused(&d, &m, "taller than max_height");
+	m = d.mode;
+	m.flags |= DRM_MODE_FLAG_INTERLACE;
+	assert_mode_refused(&d, &m, "interlaced");
+	m = d.mode;
+	m.flags |= DRM_MODE_FLAG_DBLSCAN;
+	assert_mode_refused(&d, &m, "double scan");
+	m = d.mode;
+	m.clock = (uint64_t)m.htotal * m.vtotal * 1001 / 1000 + 1;
+	assert_mode_refused(&d, &m, "above 1000 Hz");
+	m = d.mode;
+	m.clock = 1;
+	m.vrefresh = 0;
+	assert_mode_refused(&d, &m, "below 1 Hz");
+
+	/* And the display still runs the mode it had. */
+	igt_assert_eq(dut_flip(&d, 0), 0);
+	dut_close(&d);
+}
+
 static struct fuzz fuzz = {
 	.d = DUT_INIT, .fd2 = -1, .render = -1, .kmsg = -1,
 };
@@ -1726,6 +1857,12 @@ int igt_main()
 	igt_subtest("permissions") {
 		fuzz_fini(&fuzz);
 		test_permissions();
+	}
+
+	igt_describe("Modes the timing generator cannot run are refused with EINVAL.");
+	igt_subtest("bad-modes") {
+		fuzz_fini(&fuzz);
+		test_bad_modes();
 	}
 
 	igt_fixture()
