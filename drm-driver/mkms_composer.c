@@ -191,18 +191,15 @@ static void mkms_write_line(const struct mkms_rgb_format *f,
  * as a writeback to XRGB8888 rounds it, over XRGB8888 pixels with X set.
  * Frames that differ only in bits a monitor never gets have the same CRC,
  * as IGT expects when it compares a frame with a reference drawn in 8
- * bits. @buf is scratch space for @count pixels of 4 bytes.
+ * bits. @xrgb is XRGB8888's format, @buf scratch space for @count pixels
+ * of it.
  */
-static u32 mkms_crc_line(u32 sum, const struct mkms_pixel *in, u8 *buf,
+static u32 mkms_crc_line(u32 sum, const struct mkms_rgb_format *xrgb,
+			 const struct mkms_pixel *in, u8 *buf,
 			 unsigned int count)
 {
-	unsigned int x;
-
-	for (x = 0; x < count; x++)
-		put_unaligned_le32(0xff000000 | mkms_reduce(in[x].r, 8) << 16 |
-				   mkms_reduce(in[x].g, 8) << 8 |
-				   mkms_reduce(in[x].b, 8), buf + 4 * x);
-	return crc32_le(sum, buf, 4 * count);
+	mkms_write_line(xrgb, in, buf, count);
+	return crc32_le(sum, buf, xrgb->cpp * count);
 }
 
 /* a * b for 16-bit fractions, rounded to nearest. */
@@ -744,6 +741,8 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 		.line = line,
 		.stage = args->stage,
 	};
+	const struct mkms_rgb_format *crc_format =
+		mkms_rgb_format(DRM_FORMAT_XRGB8888);
 	unsigned int x, y, i, n;
 	u32 sum = 0;
 
@@ -791,8 +790,8 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 			mkms_color_line(fr.color, line, width);
 		/* The stage is free again, and twice as large as needed. */
 		if (args->want_crc)
-			sum = mkms_crc_line(sum, line, (u8 *)args->stage,
-					    width);
+			sum = mkms_crc_line(sum, crc_format, line,
+					    (u8 *)args->stage, width);
 		if (fr.wb && y < fr.wb->height)
 			mkms_write_span(&fr, y, 0, width);
 	}
