@@ -24,7 +24,7 @@ Environment:
   EXTRA_GUEST_TESTS=DIR   also run every executable in DIR in the guest,
                           on mkms (exit 0 pass, 77 skip, else fail)
   GUEST_TIMEOUT=3600      seconds before a hung guest is killed
-  REFERENCE_TIMEOUT=1500  the same for the vkms reference's boot
+  REFERENCE_TIMEOUT=2400  the same for the vkms reference's boot
   MKMS_CACHE=DIR          cache of kernel, rootfs (default ~/.cache/mkms)
 
 Evidence is left in out/check/: console.log (the guest's full kernel
@@ -224,7 +224,7 @@ mv "$share/results"/* "$out/" 2>/dev/null || true
 ref=pass
 "$top/scripts/vm.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 	--rootfs "$image" --share "$ref_share" --log "$ref_out/console.log" \
-	--timeout "${REFERENCE_TIMEOUT:-1500}" || ref=fail
+	--timeout "${REFERENCE_TIMEOUT:-2400}" || ref=fail
 echo "$ref vkms boot run-to-end" >>"$host_steps"
 mv "$ref_share/results"/* "$ref_out/" 2>/dev/null || true
 
