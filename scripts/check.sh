@@ -212,21 +212,28 @@ EOT
 
 # --- Boot, then judge ----------------------------------------------------
 
-guest=pass
-"$top/scripts/vm.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
-	--rootfs "$image" --share "$share" --log "$out/console.log" \
-	--timeout "${GUEST_TIMEOUT:-3600}" || guest=fail
-echo "$guest guest boot run-to-end" >>"$host_steps"
+# boot KDIR SHARE OUT TIMEOUT: boot KDIR's kernel with SHARE as the guest's
+# /host, which runs SHARE/plan; the console log and what the guest wrote
+# end up in OUT. False if the guest did not run to its end.
+boot()
+{
+	local rc=0
 
-mv "$share/results"/* "$out/" 2>/dev/null || true
+	"$top/scripts/vm.sh" --kernel "$1/arch/x86/boot/bzImage" \
+		--rootfs "$image" --share "$2" --log "$3/console.log" \
+		--timeout "$4" || rc=1
+	mv "$2/results"/* "$3/" 2>/dev/null || true
+	return $rc
+}
+
+guest=pass
+boot "$kdir" "$share" "$out" "${GUEST_TIMEOUT:-3600}" || guest=fail
+echo "$guest guest boot run-to-end" >>"$host_steps"
 
 # Reference records: reported, not counted (scripts/summarize.py).
 ref=pass
-"$top/scripts/vm.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
-	--rootfs "$image" --share "$ref_share" --log "$ref_out/console.log" \
-	--timeout "${REFERENCE_TIMEOUT:-2400}" || ref=fail
+boot "$kdir" "$ref_share" "$ref_out" "${REFERENCE_TIMEOUT:-2400}" || ref=fail
 echo "$ref vkms boot run-to-end" >>"$host_steps"
-mv "$ref_share/results"/* "$ref_out/" 2>/dev/null || true
 
 # KUnit suites' KTAP, parsed by the kernel's own parser into the JSON that
 # summarize.py reads. It exits non-zero when a test failed; the JSON says
@@ -273,11 +280,8 @@ printf 'TESTLIST\nvkms_configfs\nEND TESTLIST\n' >$igt_vkms/test-list.txt
 igt vkms.igt-configfs $igt_vkms /host/lists/vkms.igt-configfs.testlist IGT_FORCE_DRIVER=vkms
 unload vkms
 EOT
-		"$top/scripts/vm.sh" --kernel "$cfs_kdir/arch/x86/boot/bzImage" \
-			--rootfs "$image" --share "$cfs_share" \
-			--log "$cfs_out/console.log" \
-			--timeout "${GUEST_TIMEOUT:-3600}" && cfs=pass
-		mv "$cfs_share/results"/* "$cfs_out/" 2>/dev/null || true
+		boot "$cfs_kdir" "$cfs_share" "$cfs_out" \
+			"${GUEST_TIMEOUT:-3600}" && cfs=pass
 	else
 		tail -n 30 "$cfs_out/kernel.log" "$cfs_out/build.log" >&2
 	fi
