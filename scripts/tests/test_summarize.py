@@ -56,6 +56,13 @@ class Run:
         with open(self.want, 'w') as f:
             f.write(want)
 
+    @classmethod
+    def boot(cls, parent, name, **kwargs):
+        """Another boot of the run in @parent: its folder @name."""
+        path = os.path.join(parent, name)
+        os.makedirs(path)
+        return cls(path, **kwargs)
+
     def judge(self):
         p = subprocess.run([sys.executable, SUMMARIZE, '--out', self.dir,
                             '--expected', self.expected,
@@ -134,9 +141,7 @@ class TestSummarize(unittest.TestCase):
             '[    7.0] mkms-guest: phase guest',
             '[    6.5] WARNING: possible recursive locking detected\n'
             '[    7.0] mkms-guest: phase guest')
-        os.makedirs(os.path.join(self.tmp.name, 'linux-7.2'))
-        second = os.path.join(self.tmp.name, 'linux-7.2')
-        Run(second, log=log, igt={
+        Run.boot(self.tmp.name, 'linux-7.2', log=log, igt={
             'mkms': {'igt@mkms_configfs@hotplug': 'pass'},
             'vkms': {'igt@mkms_configfs@hotplug': 'fail'}})
         run = Run(self.tmp.name)
@@ -151,9 +156,8 @@ class TestSummarize(unittest.TestCase):
         self.assertIn('vkms@linux-7.2 phase', out)
         # The same on mkms counts.
         with tempfile.TemporaryDirectory() as tmp:
-            second = os.path.join(tmp, 'linux-7.2')
-            os.makedirs(second)
-            Run(second, igt={'mkms': {'igt@mkms_configfs@hotplug': 'fail'}})
+            Run.boot(tmp, 'linux-7.2',
+                     igt={'mkms': {'igt@mkms_configfs@hotplug': 'fail'}})
             rc, out, _ = Run(tmp).judge()
             self.assertEqual(rc, 1)
             self.assertIn('FAIL (fail): mkms@linux-7.2 mkms_configfs@hotplug',
@@ -163,12 +167,11 @@ class TestSummarize(unittest.TestCase):
         # The vkms reference's own boot (reference/): its splats, even
         # outside a phase, its leaks and its end are vkms's, reported and
         # not counted; its tests are compared with mkms's of the main boot.
-        ref = os.path.join(self.tmp.name, 'reference')
-        os.makedirs(ref)
-        Run(ref, log=CLEAN_LOG + '[    8.0] BUG: soft lockup - CPU#0\n',
-            kmemleak='unreferenced object 0xffff (size 64):\n',
-            steps='pass vkms module load\n',
-            igt={'vkms': {'igt@kms_atomic@plane-overlay-legacy': 'pass'}})
+        Run.boot(self.tmp.name, 'reference',
+                 log=CLEAN_LOG + '[    8.0] BUG: soft lockup - CPU#0\n',
+                 kmemleak='unreferenced object 0xffff (size 64):\n',
+                 steps='pass vkms module load\n',
+                 igt={'vkms': {'igt@kms_atomic@plane-overlay-legacy': 'pass'}})
         run = Run(self.tmp.name, igt={
             'mkms': {'igt@kms_atomic@plane-overlay-legacy': 'pass'}})
         with open(os.path.join(self.tmp.name, 'host-steps.log'), 'a') as f:
@@ -212,10 +215,9 @@ class TestSummarize(unittest.TestCase):
                       'vkms pass', table)
         # A second boot's tests are compared within that boot.
         with tempfile.TemporaryDirectory() as tmp:
-            second = os.path.join(tmp, 'linux-7.2')
-            os.makedirs(second)
-            Run(second, igt={'mkms': {'igt@mkms_configfs@edid': 'pass'},
-                             'vkms': {'igt@mkms_configfs@edid': 'pass'}})
+            Run.boot(tmp, 'linux-7.2',
+                     igt={'mkms': {'igt@mkms_configfs@edid': 'pass'},
+                          'vkms': {'igt@mkms_configfs@edid': 'pass'}})
             rc, out, _ = Run(tmp, igt={
                 'vkms': {'igt@mkms_configfs@edid': 'pass'}}).judge()
             self.assertEqual(rc, 0, out)
