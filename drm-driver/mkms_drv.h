@@ -395,6 +395,7 @@ int mkms_hw_vblank_irq_enable(struct mkms_device *mkms, unsigned int pipe);
 void mkms_hw_vblank_irq_disable(struct mkms_device *mkms, unsigned int pipe);
 bool mkms_hw_vblank_timestamp(struct mkms_device *mkms, unsigned int pipe,
 			      ktime_t *timestamp);
+void mkms_hw_quiesce(void);
 void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 			  unsigned int plane,
 			  const struct mkms_hw_plane_regs *regs);

@@ -20,6 +20,7 @@
 #include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/workqueue.h>
 
 #include <drm/drm_drv.h>
@@ -160,6 +161,33 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 	return restart;
 }
 
+/*
+ * Each frame of every composer is a read section of this SRCU, begun
+ * before the composer's drm_dev_enter(); see mkms_hw_quiesce().
+ */
+DEFINE_STATIC_SRCU(mkms_compose_srcu);
+
+/**
+ * mkms_hw_quiesce - wait until no composer reads an unplugged device's
+ *	framebuffers
+ *
+ * drm_dev_unplug() marks the device unplugged, then waits for every
+ * drm_dev_enter() section to end, a frame of the composer among them. A
+ * commit that finds the device unplugged in between cannot program the
+ * hardware, yet the helpers unmap what the old state showed once it
+ * returns, while a frame that began before the unplug may still read it
+ * through the scanout registers. So such a commit waits here first. A
+ * frame this does not wait for began its read section after this call
+ * did, and then sees the device unplugged and does not start.
+ *
+ * Context: process context; the device is unplugged. Cheap: the frames
+ * check for the unplug between bands of lines.
+ */
+void mkms_hw_quiesce(void)
+{
+	synchronize_srcu_expedited(&mkms_compose_srcu);
+}
+
 /* mkms_compose_args.stop: a frame is not worth finishing after unplug. */
 static bool mkms_hw_unplugged(void *drm)
 {
@@ -175,10 +203,12 @@ static bool mkms_hw_unplugged(void *drm)
  * ones before it (a commit replaced them before any vblank) complete
  * with an error.
  *
- * drm_dev_unplug() waits for this to leave drm_dev_enter(): once it has
- * begun, the frame ends within a band of lines, so that an unbind does
- * not wait for a whole composition. The jobs it took stay queued on the
- * writeback connector, and mkms_writeback_unplug() completes them.
+ * drm_dev_unplug() waits for this to leave drm_dev_enter(), and a commit
+ * that finds the device unplugged meanwhile waits in mkms_hw_quiesce():
+ * once it has begun, the frame ends within a band of lines, so that an
+ * unbind does not wait for a whole composition. The jobs it took stay
+ * queued on the writeback connector, and mkms_writeback_unplug()
+ * completes them.
  */
 static void mkms_hw_compose_work(struct work_struct *work)
 {
@@ -190,10 +220,13 @@ static void mkms_hw_compose_work(struct work_struct *work)
 	unsigned int width, height, wb_jobs = 0;
 	u32 first, last, crc = 0;
 	bool want_crc;
-	int idx, ret;
+	int idx, srcu, ret;
 
-	if (!drm_dev_enter(drm, &idx))
+	srcu = srcu_read_lock(&mkms_compose_srcu);
+	if (!drm_dev_enter(drm, &idx)) {
+		srcu_read_unlock(&mkms_compose_srcu, srcu);
 		return;
+	}
 
 	mutex_lock(&pipe->compose_lock);
 	spin_lock_irq(&pipe->lock);
@@ -226,6 +259,7 @@ static void mkms_hw_compose_work(struct work_struct *work)
 	};
 	ret = mkms_compose(&args, &crc);
 	mutex_unlock(&pipe->compose_lock);
+	srcu_read_unlock(&mkms_compose_srcu, srcu);
 	if (ret) {
 		drm_dev_exit(idx);
 		return;
@@ -511,7 +545,8 @@ bool mkms_hw_vblank_timestamp(struct mkms_device *mkms, unsigned int pipe,
  * @regs: the new register values
  *
  * Waits for a composition in progress: once this returns, the composer no
- * longer reads the framebuffer the old values pointed at.
+ * longer reads the framebuffer the old values pointed at, even if the
+ * device is unplugged and the registers were left alone.
  */
 void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 			  unsigned int plane,
@@ -521,8 +556,10 @@ void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 	unsigned long flags;
 	int idx;
 
-	if (!drm_dev_enter(&mkms->drm, &idx))
+	if (!drm_dev_enter(&mkms->drm, &idx)) {
+		mkms_hw_quiesce();
 		return;
+	}
 
 	p = mkms_hw_pipe(mkms, pipe);
 	if (p && !drm_WARN_ON(&mkms->drm, plane >= MKMS_PLANES_PER_PIPE)) {

@@ -191,6 +191,11 @@ static void mkms_wb_atomic_commit(struct drm_connector *connector,
 		return;
 	}
 
+	/*
+	 * Completion pops the oldest job, which a frame that began before the
+	 * unplug may still be writing: let it end first.
+	 */
+	mkms_hw_quiesce();
 	spin_lock_irqsave(&output->wb_lock, flags);
 	drm_writeback_queue_job(wb, conn_state);
 	drm_writeback_signal_completion(wb, -ENODEV);
