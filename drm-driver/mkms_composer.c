@@ -31,6 +31,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/crc32.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 
@@ -390,48 +391,76 @@ EXPORT_SYMBOL_IF_KUNIT(mkms_color_regs_load);
 /* ---- Planes ------------------------------------------------------------- */
 
 /*
- * Where the pixel at offset (@u, @v) of a plane's destination comes from
- * in its framebuffer, as drm_rect_rotate() defines rotation: the source
- * is reflected, then rotated counter-clockwise. No scaling: the source is
- * as large as the destination, rotated.
+ * Along one axis of a plane, the source pixel that destination pixel @i
+ * of @n shows: the one under the destination pixel's centre, mapped onto
+ * the source span of @len that starts at @start (both 16.16 fixed point),
+ * counted from the span's far end if @flip. That point lies within the
+ * span, so the pixel is one the span touches, inside the framebuffer.
  */
-static const u8 *mkms_rotated_pixel(const struct mkms_hw_plane_regs *p,
-				    unsigned int u, unsigned int v)
+static unsigned int mkms_scale_coord(unsigned int i, unsigned int n,
+				     bool flip, u32 start, u32 len)
 {
-	unsigned int sw = drm_rect_width(&p->src) >> 16;
-	unsigned int sh = drm_rect_height(&p->src) >> 16;
+	u64 centre = flip ? 2 * (n - i) - 1 : 2 * i + 1;
+
+	return (start + (u32)div_u64(centre * len, 2 * n)) >> 16;
+}
+
+/*
+ * The framebuffer pixel that the pixel at offset (@u, @v) of a plane's
+ * destination shows. The source is reflected, then rotated
+ * counter-clockwise, as drm_rect_rotate() defines rotation, and scaled to
+ * the destination's size by nearest neighbour: each destination pixel
+ * shows the source pixel under its centre.
+ */
+static const u8 *mkms_plane_pixel(const struct mkms_hw_plane_regs *p,
+				  unsigned int u, unsigned int v)
+{
+	unsigned int dw = drm_rect_width(&p->dst);
+	unsigned int dh = drm_rect_height(&p->dst);
+	u32 sx = p->src.x1, sw = drm_rect_width(&p->src);
+	u32 sy = p->src.y1, sh = drm_rect_height(&p->src);
+	bool rx = p->rotation & DRM_MODE_REFLECT_X;
+	bool ry = p->rotation & DRM_MODE_REFLECT_Y;
 	unsigned int s, t;
 
 	switch (p->rotation & DRM_MODE_ROTATE_MASK) {
 	case DRM_MODE_ROTATE_90:
-		s = sw - 1 - v;
-		t = u;
+		s = mkms_scale_coord(v, dh, !rx, sx, sw);
+		t = mkms_scale_coord(u, dw, ry, sy, sh);
 		break;
 	case DRM_MODE_ROTATE_180:
-		s = sw - 1 - u;
-		t = sh - 1 - v;
+		s = mkms_scale_coord(u, dw, !rx, sx, sw);
+		t = mkms_scale_coord(v, dh, !ry, sy, sh);
 		break;
 	case DRM_MODE_ROTATE_270:
-		s = v;
-		t = sh - 1 - u;
+		s = mkms_scale_coord(v, dh, rx, sx, sw);
+		t = mkms_scale_coord(u, dw, !ry, sy, sh);
 		break;
 	default:
-		s = u;
-		t = v;
+		s = mkms_scale_coord(u, dw, rx, sx, sw);
+		t = mkms_scale_coord(v, dh, ry, sy, sh);
 		break;
 	}
-	if (p->rotation & DRM_MODE_REFLECT_X)
-		s = sw - 1 - s;
-	if (p->rotation & DRM_MODE_REFLECT_Y)
-		t = sh - 1 - t;
 
-	return p->vaddr + (size_t)((p->src.y1 >> 16) + t) * p->pitch +
-	       ((p->src.x1 >> 16) + s) * p->cpp;
+	return p->vaddr + (size_t)t * p->pitch + s * p->cpp;
 }
 
 /*
- * A plane's part [@x1, @x2) of output line @y: an unrotated plane line by
- * line, a rotated or reflected one pixel by pixel.
+ * Whether plane @p shows its framebuffer pixel for pixel: unrotated,
+ * unreflected, unscaled and at whole-pixel source coordinates, so that a
+ * line of its destination is a run of framebuffer pixels.
+ */
+static bool mkms_plane_unit(const struct mkms_hw_plane_regs *p)
+{
+	return !(p->rotation & ~DRM_MODE_ROTATE_0) &&
+	       !((p->src.x1 | p->src.y1) & 0xffff) &&
+	       drm_rect_width(&p->src) == drm_rect_width(&p->dst) << 16 &&
+	       drm_rect_height(&p->src) == drm_rect_height(&p->dst) << 16;
+}
+
+/*
+ * A plane's part [@x1, @x2) of output line @y: a mkms_plane_unit() plane
+ * line by line, any other pixel by pixel.
  */
 static void mkms_read_plane(const struct mkms_hw_plane_regs *p,
 			    const struct mkms_rgb_format *f, unsigned int x1,
@@ -440,16 +469,16 @@ static void mkms_read_plane(const struct mkms_hw_plane_regs *p,
 {
 	unsigned int x;
 
-	if (!(p->rotation & ~DRM_MODE_ROTATE_0)) {
-		mkms_read_line(f, mkms_rotated_pixel(p, x1 - p->dst.x1,
-						     y - p->dst.y1),
+	if (mkms_plane_unit(p)) {
+		mkms_read_line(f, mkms_plane_pixel(p, x1 - p->dst.x1,
+						   y - p->dst.y1),
 			       out, x2 - x1);
 		return;
 	}
 
 	for (x = x1; x < x2; x++)
-		mkms_read_line(f, mkms_rotated_pixel(p, x - p->dst.x1,
-						     y - p->dst.y1),
+		mkms_read_line(f, mkms_plane_pixel(p, x - p->dst.x1,
+						   y - p->dst.y1),
 			       &out[x - x1], 1);
 }
 
@@ -615,8 +644,8 @@ static bool mkms_same_colour_bits(const struct mkms_rgb_format *from,
 
 /*
  * Columns [@x1, @x2) of line @y straight from plane @base (opaque,
- * unrotated, mkms_same_colour_bits() as the destination) to the writeback
- * destination: the colour bits copied, the others set, as
+ * mkms_plane_unit(), mkms_same_colour_bits() as the destination) to the
+ * writeback destination: the colour bits copied, the others set, as
  * mkms_write_line() sets them.
  */
 static void mkms_copy_span(const struct mkms_frame *fr, unsigned int y,
@@ -636,7 +665,7 @@ static void mkms_copy_span(const struct mkms_frame *fr, unsigned int y,
 		return;
 	for (c = 0; c < 3; c++)
 		colour |= (BIT_ULL(f->bits[c]) - 1) << f->shift[c];
-	src = mkms_rotated_pixel(p, x1 - p->dst.x1, y - p->dst.y1);
+	src = mkms_plane_pixel(p, x1 - p->dst.x1, y - p->dst.y1);
 	dst = wb->vaddr + (size_t)y * wb->pitch + x1 * wb->cpp;
 
 	if (f->cpp == 4) {
@@ -669,7 +698,7 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
 	const struct mkms_hw_plane_regs *p;
 
 	p = base >= 0 ? fr->planes[base] : NULL;
-	if (!p || p->rotation & ~DRM_MODE_ROTATE_0 ||
+	if (!p || !mkms_plane_unit(p) ||
 	    !mkms_same_colour_bits(fr->formats[base], fr->wb_format)) {
 		mkms_blend_span(fr, y, base, 0, fr->width);
 		mkms_write_span(fr, y, 0, fr->width);
@@ -710,10 +739,10 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
  * The caller guarantees that the framebuffer memory the planes and the
  * writeback registers point at stays mapped until this returns.
  * Destination rectangles are already clipped to the pipe
- * (drm_atomic_helper_check_plane_state()), and there is no scaling: a
- * plane's source is as large as its destination, once rotated. The
- * writeback destination may be smaller than the frame; what does not fit
- * is not written.
+ * (drm_atomic_helper_check_plane_state()), with the source rectangles
+ * clipped in proportion; a plane's source is scaled to its destination
+ * (see mkms_plane_pixel()). The writeback destination may be smaller than
+ * the frame; what does not fit is not written.
  *
  * Every pixel is what the blender and the colour pipeline make of it (see
  * the top of this file), but the blender does no more work than the

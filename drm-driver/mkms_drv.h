@@ -41,6 +41,13 @@ struct drm_minor;
 #define MKMS_MAX_SIZE		8192
 #define MKMS_CURSOR_SIZE	512
 /*
+ * Plane scaling, source over destination size in 16.16 fixed point: any
+ * ratio, as nearest-neighbour sampling costs the same at every factor
+ * (mkms_composer.c). The cursor does not scale.
+ */
+#define MKMS_MIN_SCALE		1
+#define MKMS_MAX_SCALE		INT_MAX
+/*
  * The timing generator's range: pixel clock (kHz), refresh rate (Hz),
  * horizontal and vertical totals (pixels, lines)
  */

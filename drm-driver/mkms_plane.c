@@ -2,9 +2,9 @@
 /*
  * Planes: each display pipe has a primary plane, overlay planes and
  * perhaps a cursor plane (struct mkms_desc_crtc), scanned out from GEM
- * shmem framebuffers, each with a mutable zpos, a plane alpha and a pixel
- * blend mode. The
- * shadow-plane helpers map the buffer when a commit starts, and unmap it
+ * shmem framebuffers, each with a mutable zpos, a plane alpha, a pixel
+ * blend mode, rotation and (but for the cursor) scaling. The shadow-plane
+ * helpers map the buffer when a commit starts, and unmap it
  * when the next commit on the plane has programmed the hardware
  * (end_fb_access of the old state, at the end of
  * drm_atomic_helper_commit_planes()); in between atomic_update has copied
@@ -63,14 +63,18 @@ static int mkms_plane_atomic_check(struct drm_plane *plane,
 	struct drm_plane_state *plane_state =
 		drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *crtc_state = NULL;
+	int min_scale = MKMS_MIN_SCALE, max_scale = MKMS_MAX_SCALE;
 
 	if (plane_state->crtc)
 		crtc_state = drm_atomic_get_new_crtc_state(state,
 							   plane_state->crtc);
+	if (plane->type == DRM_PLANE_TYPE_CURSOR) {
+		min_scale = DRM_PLANE_NO_SCALING;
+		max_scale = DRM_PLANE_NO_SCALING;
+	}
 
 	return drm_atomic_helper_check_plane_state(plane_state, crtc_state,
-						   DRM_PLANE_NO_SCALING,
-						   DRM_PLANE_NO_SCALING,
+						   min_scale, max_scale,
 						   true, true);
 }
 
@@ -146,6 +150,16 @@ static int mkms_plane_add_properties(struct mkms_device *mkms,
 						 DRM_MODE_REFLECT_MASK);
 	if (ret)
 		return ret;
+
+	/* Both filters are nearest neighbour; the cursor does not scale. */
+	if (slot != MKMS_SLOT_CURSOR) {
+		unsigned int filters = BIT(DRM_SCALING_FILTER_DEFAULT) |
+				       BIT(DRM_SCALING_FILTER_NEAREST_NEIGHBOR);
+
+		ret = drm_plane_create_scaling_filter_property(plane, filters);
+		if (ret)
+			return ret;
+	}
 
 	return drm_plane_create_blend_mode_property(plane,
 						    BIT(DRM_MODE_BLEND_PIXEL_NONE) |

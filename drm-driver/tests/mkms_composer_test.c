@@ -520,6 +520,105 @@ static void mkms_test_rotate(struct kunit *test)
 	}
 }
 
+/* ---- Scaling ------------------------------------------------------------ */
+
+/**
+ * struct mkms_test_scaling - what a plane shows scaled
+ * @fb: the framebuffer, row by row, as letters, @fb_w wide
+ * @fb_w: the framebuffer's width
+ * @fb_h: its height
+ * @src: the source rectangle, in quarters of a pixel
+ * @dst_w: the destination's width, at (0, 0)
+ * @dst_h: its height
+ * @rotation: DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*
+ * @want: the destination, row by row, as letters of @fb
+ * @name: for the test log
+ */
+struct mkms_test_scaling {
+	const char *fb;
+	unsigned int fb_w, fb_h;
+	struct drm_rect src;
+	unsigned int dst_w, dst_h;
+	u32 rotation;
+	const char *want;
+	const char *name;
+};
+
+/*
+ * Nearest neighbour: a destination pixel shows the source pixel under its
+ * centre, (i + 1/2) * source size / destination size from the source's
+ * start (reversed for a reflection or rotation).
+ */
+static const struct mkms_test_scaling mkms_test_scalings[] = {
+	{ "AB", 2, 1, DRM_RECT_INIT(0, 0, 8, 4), 4, 2, DRM_MODE_ROTATE_0,
+	  "AABBAABB", "upscale-2x" },
+	{ "ABCDEFGH", 4, 2, DRM_RECT_INIT(0, 0, 16, 8), 2, 1,
+	  DRM_MODE_ROTATE_0, "FH", "downscale-2x" },
+	{ "ABC", 3, 1, DRM_RECT_INIT(0, 0, 12, 4), 2, 1,
+	  DRM_MODE_ROTATE_0, "AC", "downscale-1.5x" },
+	{ "ABCD", 4, 1, DRM_RECT_INIT(2, 0, 8, 4), 4, 1,
+	  DRM_MODE_ROTATE_0, "ABBC", "half-pixel-source" },
+	{ "ABCDEF", 3, 2, DRM_RECT_INIT(4, 0, 8, 8), 4, 2,
+	  DRM_MODE_ROTATE_0, "BBCCEEFF", "source-part" },
+	{ "ABCDEF", 3, 2, DRM_RECT_INIT(0, 0, 12, 8), 4, 6,
+	  DRM_MODE_ROTATE_90, "CCFFCCFFBBEEBBEEAADDAADD", "rotate-90-2x" },
+	{ "ABCDEF", 3, 2, DRM_RECT_INIT(0, 0, 12, 8), 6, 2,
+	  DRM_MODE_ROTATE_180, "FFEEDDCCBBAA", "rotate-180-x2" },
+	{ "ABCDEF", 3, 2, DRM_RECT_INIT(0, 0, 12, 8), 2, 6,
+	  DRM_MODE_ROTATE_270, "DADAEBEBFCFC", "rotate-270-y2" },
+	{ "ABCDEF", 3, 2, DRM_RECT_INIT(0, 0, 12, 8), 6, 4,
+	  DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_Y,
+	  "DDEEFFDDEEFFAABBCCAABBCC", "reflect-y-2x" },
+};
+
+static void mkms_test_scaling_desc(const struct mkms_test_scaling *c,
+				   char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_scaling, mkms_test_scalings,
+		  mkms_test_scaling_desc);
+
+static void mkms_test_scale(struct kunit *test)
+{
+	const struct mkms_test_scaling *c = test->param_value;
+	unsigned int w = c->dst_w, h = c->dst_h;
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int i, crc;
+	u64 *letters;
+
+	letters = kunit_kcalloc(test, c->fb_w * c->fb_h, sizeof(*letters),
+				GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, letters);
+	for (i = 0; i < c->fb_w * c->fb_h; i++)
+		letters[i] = c->fb[i];
+	plane = mkms_test_plane(DRM_FORMAT_XRGB8888, 4,
+				mkms_test_fb(test, 4, c->fb_w, c->fb_h,
+					     letters),
+				c->fb_w, c->fb_h, 0, 0, 0);
+	/* Quarters to 16.16. */
+	plane.src = DRM_RECT_INIT(c->src.x1 << 14, c->src.y1 << 14,
+				  drm_rect_width(&c->src) << 14,
+				  drm_rect_height(&c->src) << 14);
+	plane.dst = DRM_RECT_INIT(0, 0, w, h);
+	plane.rotation = c->rotation;
+	KUNIT_ASSERT_EQ(test, strlen(c->want), w * h);
+	for (crc = 0; crc < 2; crc++) {
+		wb = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, w, h);
+		KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, w, h,
+							wb, crc, NULL),
+				0);
+		for (i = 0; i < w * h; i++)
+			KUNIT_EXPECT_EQ_MSG(test,
+					    mkms_test_wb_pixel(wb, i % w,
+							       i / w) & 0xff,
+					    (u64)c->want[i],
+					    "pixel %u, with CRC: %u", i, crc);
+	}
+}
+
 /* ---- Colour pipeline ---------------------------------------------------- */
 
 /* A LUT whose entry i is @base + @step * i (0 <= i < MKMS_LUT_SIZE). */
@@ -952,6 +1051,7 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE_PARAM(mkms_test_blend_modes, mkms_test_blend_gen_params),
 	KUNIT_CASE(mkms_test_zpos),
 	KUNIT_CASE_PARAM(mkms_test_rotate, mkms_test_rotation_gen_params),
+	KUNIT_CASE_PARAM(mkms_test_scale, mkms_test_scaling_gen_params),
 	KUNIT_CASE(mkms_test_fast_path),
 	KUNIT_CASE(mkms_test_crc_of_frame),
 	KUNIT_CASE(mkms_test_crc_depth),
