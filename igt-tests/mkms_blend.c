@@ -21,6 +21,14 @@
  *		quadrant lands where the rotation property's definition puts
  *		it (reflect, then rotate counter-clockwise).
  *
+ * SUBTEST: scaling
+ * Description: A 64x32 overlay scaled up and down, by whole and fractional
+ *		factors, from a part of its framebuffer at fractional source
+ *		coordinates, rotated and reflected: each written-back pixel
+ *		is the source pixel under the destination pixel's centre
+ *		(nearest neighbour), and the primary shows right around it.
+ *		The cursor plane refuses to scale (ERANGE).
+ *
  * SUBTEST: plane-formats
  * Description: Every packed RGB format the overlay lists is read right: a
  *		colour encoded in it comes back through writeback as that
@@ -558,6 +566,149 @@ static void fill_pattern(struct buffer *b, uint32_t w, uint32_t h,
 				(x * 0x9e3779b1u) ^ (y * 0x85ebca77u) ^ seed;
 }
 
+/*
+ * Along one axis, the source pixel that destination pixel @i of @n shows,
+ * by nearest neighbour: the one under the pixel's centre, in the source
+ * span of @len (16.16) from @start, counted from its far end if @flip.
+ */
+static uint32_t nearest(uint32_t i, uint32_t n, bool flip, uint32_t start,
+			uint32_t len)
+{
+	uint64_t halves = flip ? 2 * (n - i) - 1 : 2 * i + 1;
+
+	/* Exact: start + halves / 2n * len, rounded down to a pixel. */
+	return (start + halves * len / (2 * n)) >> 16;
+}
+
+static void test_scaling(struct dut *d)
+{
+	/* Source rectangles in 16.16, on a 64x32 framebuffer. */
+	static const struct {
+		const char *name;
+		const char *rotation;
+		uint32_t src[4];
+		uint32_t dw, dh;
+	} cases[] = {
+		{ "upscale-3x", "rotate-0", { 0, 0, 64 << 16, 32 << 16 }, 192, 96 },
+		{ "downscale-2x", "rotate-0", { 0, 0, 64 << 16, 32 << 16 }, 32, 16 },
+		{ "upscale-1.5x-downscale-0.75x", "rotate-0",
+		  { 0, 0, 64 << 16, 32 << 16 }, 96, 24 },
+		{ "part-upscale-2.5x", "rotate-0",
+		  { 16 << 16, 8 << 16, 20 << 16, 10 << 16 }, 50, 25 },
+		{ "fraction-upscale-4x", "rotate-0",
+		  { 0x28000, 0x14000, 15 << 16, 7 << 16 }, 60, 28 },
+		{ "rotate-90-upscale-2x", "rotate-90",
+		  { 0, 0, 64 << 16, 32 << 16 }, 64, 128 },
+		{ "rotate-180-downscale-2x", "rotate-180",
+		  { 0, 0, 64 << 16, 32 << 16 }, 32, 16 },
+		{ "rotate-270-upscale-1.25x", "rotate-270",
+		  { 0, 0, 64 << 16, 32 << 16 }, 40, 80 },
+		{ "reflect-x-upscale-2x", "reflect-x",
+		  { 0, 0, 64 << 16, 32 << 16 }, 128, 64 },
+	};
+	const uint32_t w = 64, h = 32;
+	uint32_t o, t = DRM_MODE_OBJECT_PLANE, cursor;
+	struct buffer ovl, pattern;
+	drmModeAtomicReq *req;
+	struct scene s;
+	int ret;
+
+	scene_init(d, &s);
+	o = s.overlay;
+	igt_require_f(has_prop(d->fd, o, t, "rotation") &&
+		      has_prop(d->fd, o, t, "zpos"), "no rotation or zpos\n");
+	create_fb(d, &pattern, w, h, &argb8888, 0);
+	fill_pattern(&pattern, w, h, 0x5ca1ab1e);
+	for (uint32_t i = 0; i < w * h; i++)
+		pattern.map[(i / w) * (pattern.pitch / 4) + i % w] |= 0xff000000;
+	ovl = s.ovl;
+	s.ovl = pattern;
+
+	/* The driver scales the overlay, or the subtest has nothing to check. */
+	req = drmModeAtomicAlloc();
+	add_overlay(req, d, &s, w, h, 2 * w, 2 * h);
+	ret = drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_TEST_ONLY, NULL);
+	drmModeAtomicFree(req);
+	igt_require_f(ret == 0, "the overlay does not scale: %s\n",
+		      strerror(-ret));
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *r = cases[i].rotation;
+		uint64_t rot = rotation_bit(d, &s, r);
+		bool turned = strstr(r, "90") || strstr(r, "270");
+		bool flip_s = strstr(r, "90") || strstr(r, "180") ||
+			      strstr(r, "reflect-x");
+		bool flip_t = strstr(r, "180") || strstr(r, "270");
+		uint32_t dw = cases[i].dw, dh = cases[i].dh;
+		const uint32_t *src = cases[i].src;
+
+		if (!strncmp(r, "reflect", 7))
+			rot |= rotation_bit(d, &s, "rotate-0");
+		req = drmModeAtomicAlloc();
+		dut_add(req, d, o, t, "FB_ID", s.ovl.fb_id);
+		dut_add(req, d, o, t, "CRTC_ID", d->crtc_id);
+		dut_add(req, d, o, t, "SRC_X", src[0]);
+		dut_add(req, d, o, t, "SRC_Y", src[1]);
+		dut_add(req, d, o, t, "SRC_W", src[2]);
+		dut_add(req, d, o, t, "SRC_H", src[3]);
+		dut_add(req, d, o, t, "CRTC_X", OVL_X);
+		dut_add(req, d, o, t, "CRTC_Y", OVL_Y);
+		dut_add(req, d, o, t, "CRTC_W", dw);
+		dut_add(req, d, o, t, "CRTC_H", dh);
+		dut_add(req, d, o, t, "rotation", rot);
+		dut_add(req, d, o, t, "zpos", 1);
+		dut_add(req, d, d->plane_id, t, "zpos", 0);
+		capture(req, d, &s, cases[i].name);
+
+		/* The destination and a ring of primary around it. */
+		for (int y = -1; y <= (int)dh; y++) {
+			for (int x = -1; x <= (int)dw; x++) {
+				uint32_t got = out_pixel(d, &s, OVL_X + x,
+							 OVL_Y + y) & 0xffffff;
+				uint32_t want = PRIMARY_PIXEL, u, v;
+
+				if (x >= 0 && y >= 0 && x < (int)dw &&
+				    y < (int)dh) {
+					/* Destination axes along the source's. */
+					u = turned ? y : x;
+					v = turned ? x : y;
+					u = nearest(u, turned ? dh : dw, flip_s,
+						    src[0], src[2]);
+					v = nearest(v, turned ? dw : dh, flip_t,
+						    src[1], src[3]);
+					want = pattern.map[v * (pattern.pitch / 4) + u];
+				}
+				want &= 0xffffff;
+				igt_assert_f(got == want,
+					     "%s: pixel (%d, %d) of the overlay is %06x, want %06x\n",
+					     cases[i].name, x, y, got, want);
+			}
+		}
+	}
+
+	/* The cursor does not scale. */
+	cursor = dut_plane_of_type(d, DRM_PLANE_TYPE_CURSOR);
+	if (cursor) {
+		req = drmModeAtomicAlloc();
+		dut_add_plane(req, d, cursor, pattern.fb_id, w, h, 0, 0,
+			      2 * w, 2 * h);
+		ret = drmModeAtomicCommit(d->fd, req,
+					  DRM_MODE_ATOMIC_TEST_ONLY, NULL);
+		drmModeAtomicFree(req);
+		igt_assert_f(ret == -ERANGE, "a scaled cursor: %s, want ERANGE\n",
+			     ret ? strerror(-ret) : "accepted");
+	}
+
+	/* Back to the default, for the next subtest. */
+	req = drmModeAtomicAlloc();
+	dut_add(req, d, o, t, "rotation", rotation_bit(d, &s, "rotate-0"));
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL), 0);
+	drmModeAtomicFree(req);
+	dut_free_fb(d, &s.ovl);
+	s.ovl = ovl;
+	scene_fini(d, &s);
+}
+
 /**
  * struct crc_capture - CRC capture on the CRTC, its CRCs read as they come
  * @fd: crc/data, which keeps the capture on while open
@@ -780,6 +931,10 @@ int igt_main()
 	igt_describe("Rotation and reflection put each quadrant where the property says.");
 	igt_subtest("rotation")
 		test_rotation(&data);
+
+	igt_describe("A scaled overlay shows the source pixel under each pixel's centre.");
+	igt_subtest("scaling")
+		test_scaling(&data);
 
 	igt_describe("Every packed RGB format the overlay lists is read right.");
 	igt_subtest("plane-formats")
