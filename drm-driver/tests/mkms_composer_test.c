@@ -449,81 +449,10 @@ static void mkms_test_zpos(struct kunit *test)
 	mkms_test_expect_close(test, mkms_test_wb_pixel(wb, 0, 0), 0xff803f40);
 }
 
-/* ---- Rotation ----------------------------------------------------------- */
+/* ---- Rotation and scaling ---------------------------------------------- */
 
 /**
- * struct mkms_test_rotation - how a 3x2 framebuffer shows rotated
- * @rotation: DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*
- * @want: the destination, row by row, as letters of the framebuffer
- *	"ABC" over "DEF"
- * @name: for the test log
- */
-struct mkms_test_rotation {
-	u32 rotation;
-	const char *want;
-	const char *name;
-};
-
-/*
- * drm_rect_rotate(): reflect, then rotate counter-clockwise. A 90 or 270
- * degree rotation shows the 3x2 framebuffer as 2x3.
- */
-static const struct mkms_test_rotation mkms_test_rotations[] = {
-	{ DRM_MODE_ROTATE_0, "ABCDEF", "rotate-0" },
-	{ DRM_MODE_ROTATE_90, "CFBEAD", "rotate-90" },
-	{ DRM_MODE_ROTATE_180, "FEDCBA", "rotate-180" },
-	{ DRM_MODE_ROTATE_270, "DAEBFC", "rotate-270" },
-	{ DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_X, "CBAFED", "reflect-x" },
-	{ DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_Y, "DEFABC", "reflect-y" },
-	{ DRM_MODE_ROTATE_90 | DRM_MODE_REFLECT_X, "ADBECF",
-	  "reflect-x, rotate-90" },
-	{ DRM_MODE_ROTATE_180 | DRM_MODE_REFLECT_X | DRM_MODE_REFLECT_Y,
-	  "ABCDEF", "reflect-xy, rotate-180" },
-};
-
-static void mkms_test_rotation_desc(const struct mkms_test_rotation *r,
-				    char *desc)
-{
-	strscpy(desc, r->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(mkms_test_rotation, mkms_test_rotations,
-		  mkms_test_rotation_desc);
-
-static void mkms_test_rotate(struct kunit *test)
-{
-	const struct mkms_test_rotation *r = test->param_value;
-	static const u64 letters[] = { 'A', 'B', 'C', 'D', 'E', 'F' };
-	bool sideways = r->rotation & (DRM_MODE_ROTATE_90 |
-				       DRM_MODE_ROTATE_270);
-	unsigned int w = sideways ? 2 : 3, h = sideways ? 3 : 2;
-	struct mkms_hw_plane_regs plane;
-	struct mkms_hw_wb_regs *wb;
-	unsigned int i, crc;
-
-	plane = mkms_test_plane(DRM_FORMAT_XRGB8888, 4,
-				mkms_test_fb(test, 4, 3, 2, letters),
-				3, 2, 0, 0, 0);
-	plane.dst = DRM_RECT_INIT(0, 0, w, h);
-	plane.rotation = r->rotation;
-	for (crc = 0; crc < 2; crc++) {
-		wb = mkms_test_wb(test, DRM_FORMAT_XRGB8888, 4, w, h);
-		KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, w, h,
-							wb, crc, NULL),
-				0);
-		for (i = 0; i < w * h; i++)
-			KUNIT_EXPECT_EQ_MSG(test,
-					    mkms_test_wb_pixel(wb, i % w,
-							       i / w) & 0xff,
-					    (u64)r->want[i],
-					    "pixel %u, with CRC: %u", i, crc);
-	}
-}
-
-/* ---- Scaling ------------------------------------------------------------ */
-
-/**
- * struct mkms_test_scaling - what a plane shows scaled
+ * struct mkms_test_geometry - what a plane shows, rotated and scaled
  * @fb: the framebuffer, row by row, as letters, @fb_w wide
  * @fb_w: the framebuffer's width
  * @fb_h: its height
@@ -534,7 +463,7 @@ static void mkms_test_rotate(struct kunit *test)
  * @want: the destination, row by row, as letters of @fb
  * @name: for the test log
  */
-struct mkms_test_scaling {
+struct mkms_test_geometry {
 	const char *fb;
 	unsigned int fb_w, fb_h;
 	struct drm_rect src;
@@ -544,12 +473,34 @@ struct mkms_test_scaling {
 	const char *name;
 };
 
+/* All of "ABC" over "DEF", unscaled: 3x2 upright, 2x3 turned. */
+#define MKMS_TEST_UPRIGHT(rotation, want, name) \
+	{ "ABCDEF", 3, 2, DRM_RECT_INIT(0, 0, 12, 8), 3, 2, rotation, want, name }
+#define MKMS_TEST_TURNED(rotation, want, name) \
+	{ "ABCDEF", 3, 2, DRM_RECT_INIT(0, 0, 12, 8), 2, 3, rotation, want, name }
+
 /*
- * Nearest neighbour: a destination pixel shows the source pixel under its
- * centre, (i + 1/2) * source size / destination size from the source's
- * start (reversed for a reflection or rotation).
+ * Rotation as drm_rect_rotate() defines it: reflect, then rotate
+ * counter-clockwise. A 90 or 270 degree rotation shows the 3x2
+ * framebuffer as 2x3.
+ *
+ * Scaling by nearest neighbour: a destination pixel shows the source pixel
+ * under its centre, (i + 1/2) * source size / destination size from the
+ * source's start (reversed for a reflection or rotation).
  */
-static const struct mkms_test_scaling mkms_test_scalings[] = {
+static const struct mkms_test_geometry mkms_test_geometries[] = {
+	MKMS_TEST_UPRIGHT(DRM_MODE_ROTATE_0, "ABCDEF", "rotate-0"),
+	MKMS_TEST_TURNED(DRM_MODE_ROTATE_90, "CFBEAD", "rotate-90"),
+	MKMS_TEST_UPRIGHT(DRM_MODE_ROTATE_180, "FEDCBA", "rotate-180"),
+	MKMS_TEST_TURNED(DRM_MODE_ROTATE_270, "DAEBFC", "rotate-270"),
+	MKMS_TEST_UPRIGHT(DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_X, "CBAFED",
+			  "reflect-x"),
+	MKMS_TEST_UPRIGHT(DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_Y, "DEFABC",
+			  "reflect-y"),
+	MKMS_TEST_TURNED(DRM_MODE_ROTATE_90 | DRM_MODE_REFLECT_X, "ADBECF",
+			 "reflect-x, rotate-90"),
+	MKMS_TEST_UPRIGHT(DRM_MODE_ROTATE_180 | DRM_MODE_REFLECT_X |
+			  DRM_MODE_REFLECT_Y, "ABCDEF", "reflect-xy, rotate-180"),
 	{ "AB", 2, 1, DRM_RECT_INIT(0, 0, 8, 4), 4, 2, DRM_MODE_ROTATE_0,
 	  "AABBAABB", "upscale-2x" },
 	{ "ABCDEFGH", 4, 2, DRM_RECT_INIT(0, 0, 16, 8), 2, 1,
@@ -571,18 +522,19 @@ static const struct mkms_test_scaling mkms_test_scalings[] = {
 	  "DDEEFFDDEEFFAABBCCAABBCC", "reflect-y-2x" },
 };
 
-static void mkms_test_scaling_desc(const struct mkms_test_scaling *c,
-				   char *desc)
+static void mkms_test_geometry_desc(const struct mkms_test_geometry *c,
+				    char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-KUNIT_ARRAY_PARAM(mkms_test_scaling, mkms_test_scalings,
-		  mkms_test_scaling_desc);
+KUNIT_ARRAY_PARAM(mkms_test_geometry, mkms_test_geometries,
+		  mkms_test_geometry_desc);
 
-static void mkms_test_scale(struct kunit *test)
+/* The plane of test->param_value, written back with and without a CRC. */
+static void mkms_test_geometry(struct kunit *test)
 {
-	const struct mkms_test_scaling *c = test->param_value;
+	const struct mkms_test_geometry *c = test->param_value;
 	unsigned int w = c->dst_w, h = c->dst_h;
 	struct mkms_hw_plane_regs plane;
 	struct mkms_hw_wb_regs *wb;
@@ -1050,8 +1002,7 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE_PARAM(mkms_test_convert, mkms_test_conversion_gen_params),
 	KUNIT_CASE_PARAM(mkms_test_blend_modes, mkms_test_blend_gen_params),
 	KUNIT_CASE(mkms_test_zpos),
-	KUNIT_CASE_PARAM(mkms_test_rotate, mkms_test_rotation_gen_params),
-	KUNIT_CASE_PARAM(mkms_test_scale, mkms_test_scaling_gen_params),
+	KUNIT_CASE_PARAM(mkms_test_geometry, mkms_test_geometry_gen_params),
 	KUNIT_CASE(mkms_test_fast_path),
 	KUNIT_CASE(mkms_test_crc_of_frame),
 	KUNIT_CASE(mkms_test_crc_depth),
