@@ -2,9 +2,9 @@
 /*
  * The composer: what the virtual display engine scans out. It blends the
  * enabled planes of a pipe in zpos order, bottom to top, line by line into
- * 16 bits per channel, over an opaque black background, checksums the
- * result at 8 bits per channel for the CRC capture and writes it to the
- * writeback destination.
+ * 16 bits per channel, over the pipe's background colour (black unless
+ * BACKGROUND_COLOR says otherwise), checksums the result at 8 bits per
+ * channel for the CRC capture and writes it to the writeback destination.
  *
  * Pure code: it reads only what it is given (a snapshot of the scanout
  * registers and the framebuffers they point to) and touches no device
@@ -22,11 +22,13 @@
  * blending "over": out = src + (1 - src.a) * bg. Products are rounded to
  * the nearest 16-bit value. The output's alpha is always opaque.
  *
- * The blended pixels then go through the pipe's colour pipeline, if it has
- * one (struct mkms_hw_color_regs): degamma LUT, colour transformation
- * matrix, gamma LUT. A LUT of n entries spreads them evenly over the
- * channel's range, entry i at i / (n - 1) of full scale, and a value
- * between two entries is interpolated linearly between them.
+ * The background is a layer under all planes, opaque whatever the alpha
+ * of BACKGROUND_COLOR says. The blended pixels, background included, then
+ * go through the pipe's colour pipeline, if it has one (struct
+ * mkms_hw_color_regs): degamma LUT, colour transformation matrix, gamma
+ * LUT. A LUT of n entries spreads them evenly over the channel's range,
+ * entry i at i / (n - 1) of full scale, and a value between two entries
+ * is interpolated linearly between them.
  */
 
 #include <kunit/visibility.h>
@@ -516,6 +518,7 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
  * @wb: the writeback destination, or NULL
  * @wb_format: its format
  * @color: the colour pipeline, or NULL if it does nothing
+ * @background: what a line starts from where no opaque plane covers it
  * @direct: the writeback destination may be written from the planes
  *	without the blender in between: no CRC is wanted and there is no
  *	colour pipeline
@@ -530,8 +533,24 @@ struct mkms_frame {
 	const struct mkms_hw_wb_regs *wb;
 	const struct mkms_rgb_format *wb_format;
 	const struct mkms_hw_color_regs *color;
+	struct mkms_pixel background;
 	bool direct;
 };
+
+/*
+ * The background layer from its register value, which has the layout of
+ * the BACKGROUND_COLOR property (ARGB16161616). The output is opaque and
+ * so is the background: its alpha is not used, as in vkms.
+ */
+static struct mkms_pixel mkms_background(u64 argb)
+{
+	return (struct mkms_pixel) {
+		.a = MKMS_CHANNEL_MAX,
+		.r = (argb >> 32) & MKMS_CHANNEL_MAX,
+		.g = (argb >> 16) & MKMS_CHANNEL_MAX,
+		.b = argb & MKMS_CHANNEL_MAX,
+	};
+}
 
 /* The columns [@x1, @x2) of line @y that plane @p covers; false if none. */
 static bool mkms_plane_span(const struct mkms_hw_plane_regs *p,
@@ -582,7 +601,6 @@ static int mkms_line_base(const struct mkms_frame *fr, unsigned int y)
 static void mkms_blend_span(const struct mkms_frame *fr, unsigned int y,
 			    int base, unsigned int x1, unsigned int x2)
 {
-	const struct mkms_pixel background = { .a = MKMS_CHANNEL_MAX };
 	unsigned int i, x, px1, px2;
 
 	if (base >= 0) {
@@ -591,7 +609,7 @@ static void mkms_blend_span(const struct mkms_frame *fr, unsigned int y,
 		mkms_read_plane(p, fr->formats[base], x1, x2, y, fr->line + x1);
 	} else {
 		for (x = x1; x < x2; x++)
-			fr->line[x] = background;
+			fr->line[x] = fr->background;
 	}
 
 	for (i = base + 1; i < fr->num; i++) {
@@ -769,6 +787,7 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 		.width = width,
 		.line = line,
 		.stage = args->stage,
+		.background = mkms_background(args->background),
 	};
 	const struct mkms_rgb_format *crc_format =
 		mkms_rgb_format(DRM_FORMAT_XRGB8888);

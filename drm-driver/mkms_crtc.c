@@ -325,8 +325,14 @@ static const void *mkms_blob_data(const struct drm_property_blob *blob)
 static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 				   struct drm_atomic_state *state)
 {
+	struct drm_crtc_state *old_state =
+		drm_atomic_get_old_crtc_state(state, crtc);
 	struct drm_pending_vblank_event *event = crtc->state->event;
+	u64 background = mkms_crtc_background(crtc->state);
 
+	if (background != mkms_crtc_background(old_state))
+		mkms_hw_pipe_set_background(to_mkms_device(crtc->dev),
+					    drm_crtc_index(crtc), background);
 	if (crtc->state->color_mgmt_changed)
 		mkms_hw_pipe_set_color(to_mkms_device(crtc->dev),
 				       drm_crtc_index(crtc),
@@ -366,7 +372,8 @@ static const struct drm_crtc_helper_funcs mkms_crtc_helper_funcs = {
  *
  * The CRTC is drmm-managed: it is cleaned up with the drm_device. It has
  * the colour management properties (DEGAMMA_LUT, CTM, GAMMA_LUT, and the
- * legacy gamma ioctls, which the core turns into GAMMA_LUT).
+ * legacy gamma ioctls, which the core turns into GAMMA_LUT) and, where the
+ * core has it, BACKGROUND_COLOR.
  *
  * Returns: 0 or a negative errno.
  */
@@ -386,6 +393,7 @@ int mkms_crtc_init(struct mkms_device *mkms, struct mkms_output *output,
 		return ret;
 	drm_crtc_enable_color_mgmt(&output->crtc, MKMS_LUT_SIZE, true,
 				   MKMS_LUT_SIZE);
+	mkms_crtc_attach_background(&output->crtc);
 	spin_lock_init(&output->crc.lock);
 	INIT_DELAYED_WORK(&output->crc.release_work, mkms_crtc_crc_release_work);
 	return 0;

@@ -412,6 +412,8 @@ void mkms_hw_pipe_set_color(struct mkms_device *mkms, unsigned int pipe,
 			    const struct drm_color_lut *degamma,
 			    const struct drm_color_ctm *ctm,
 			    const struct drm_color_lut *gamma);
+void mkms_hw_pipe_set_background(struct mkms_device *mkms, unsigned int pipe,
+				 u64 argb);
 int mkms_hw_writeback_queue(struct mkms_device *mkms, unsigned int pipe,
 			    const struct mkms_hw_wb_regs *regs);
 void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
@@ -431,6 +433,9 @@ void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
  * @stage: scratch space for one source line of @width pixels
  * @wb: where to write the frame, or NULL
  * @color: the pipe's colour pipeline, or NULL: none
+ * @background: the colour under all planes, 16 bits per channel in the
+ *	layout of the BACKGROUND_COLOR property (DRM_FORMAT_ARGB16161616);
+ *	its alpha is not used, so 0 is black
  * @want_crc: compute the frame's CRC
  * @stop: asked before each band of MKMS_COMPOSE_BAND lines; true ends the
  *	frame there. May be NULL.
@@ -445,6 +450,7 @@ struct mkms_compose_args {
 	struct mkms_pixel *stage;
 	const struct mkms_hw_wb_regs *wb;
 	const struct mkms_hw_color_regs *color;
+	u64 background;
 	bool want_crc;
 	bool (*stop)(void *stop_data);
 	void *stop_data;

@@ -58,6 +58,9 @@
  *	that @planes point at, and by whoever changes @planes
  * @color: the colour pipeline's registers; only the composer reads them,
  *	so they are written under @compose_lock alone
+ * @background: the background colour register (see
+ *	mkms_compose_args.background); written under @compose_lock alone,
+ *	as @color
  * @compose_work: the display engine composing a frame
  * @wq: ordered workqueue of @compose_work; revoked by mkms_hw_release()
  *	after @timer, so nothing queues work on it any more
@@ -88,6 +91,7 @@ struct mkms_hw_pipe {
 
 	struct mutex compose_lock; /* composer vs. scanout register writes */
 	struct mkms_hw_color_regs *color;
+	u64 background;
 	struct work_struct compose_work;
 	struct workqueue_struct *wq;
 	struct mkms_pixel *line;
@@ -253,6 +257,7 @@ static void mkms_hw_compose_work(struct work_struct *work)
 		.stage = pipe->stage,
 		.wb = wb_jobs ? &wb : NULL,
 		.color = pipe->color,
+		.background = pipe->background,
 		.want_crc = want_crc,
 		.stop = mkms_hw_unplugged,
 		.stop_data = drm,
@@ -613,6 +618,34 @@ void mkms_hw_pipe_set_color(struct mkms_device *mkms, unsigned int pipe,
 	if (p) {
 		mutex_lock(&p->compose_lock);
 		mkms_color_regs_load(p->color, degamma, ctm, gamma);
+		mutex_unlock(&p->compose_lock);
+	}
+
+	drm_dev_exit(idx);
+}
+
+/**
+ * mkms_hw_pipe_set_background - set a pipe's background colour
+ * @mkms: the device
+ * @pipe: the pipe
+ * @argb: the colour, in the layout of mkms_compose_args.background
+ *
+ * Waits for a composition in progress, which finishes with the old
+ * value. Does nothing if the device is unplugged.
+ */
+void mkms_hw_pipe_set_background(struct mkms_device *mkms, unsigned int pipe,
+				 u64 argb)
+{
+	struct mkms_hw_pipe *p;
+	int idx;
+
+	if (!drm_dev_enter(&mkms->drm, &idx))
+		return;
+
+	p = mkms_hw_pipe(mkms, pipe);
+	if (p) {
+		mutex_lock(&p->compose_lock);
+		p->background = argb;
 		mutex_unlock(&p->compose_lock);
 	}
 

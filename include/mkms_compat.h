@@ -20,6 +20,7 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_plane.h>
@@ -156,6 +157,35 @@ static inline int mkms_edid_connector_update(struct drm_connector *connector,
 	return drm_edid_connector_add_modes(connector);
 #endif
 }
+
+/*
+ * The core's BACKGROUND_COLOR CRTC property (drm_crtc_state.background_color,
+ * drm_crtc_attach_background_color_property()) came after 6.12 together
+ * with the uAPI's DRM_ARGB64_*() macros; sid's 7.2 has both. The test is on
+ * the macro, which names the feature, as no release list is at hand here.
+ * Without it the CRTC has no such property and its background is black,
+ * as the core documents for drivers that do not expose one.
+ */
+#ifdef DRM_ARGB64_PREP
+static inline void mkms_crtc_attach_background(struct drm_crtc *crtc)
+{
+	drm_crtc_attach_background_color_property(crtc);
+}
+
+static inline u64 mkms_crtc_background(const struct drm_crtc_state *state)
+{
+	return state->background_color;
+}
+#else
+static inline void mkms_crtc_attach_background(struct drm_crtc *crtc)
+{
+}
+
+static inline u64 mkms_crtc_background(const struct drm_crtc_state *state)
+{
+	return 0;
+}
+#endif
 
 /*
  * 6.13 made symbol namespaces string literals: the KUnit tests import the

@@ -99,6 +99,21 @@ static u64 mkms_test_wb_pixel(const struct mkms_hw_wb_regs *wb,
 	return mkms_test_get(wb->vaddr + y * wb->pitch + x * wb->cpp, wb->cpp);
 }
 
+/* mkms_compose() of @args, given its scratch lines. */
+static int mkms_test_compose_args(struct kunit *test,
+				  struct mkms_compose_args *args, u32 *crc)
+{
+	u32 unused;
+
+	args->line = kunit_kcalloc(test, args->width, sizeof(*args->line),
+				   GFP_KERNEL);
+	args->stage = kunit_kcalloc(test, args->width, sizeof(*args->stage),
+				    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, args->line);
+	KUNIT_ASSERT_NOT_NULL(test, args->stage);
+	return mkms_compose(args, crc ?: &unused);
+}
+
 /* Compose a @w x @h frame of @planes; returns mkms_compose()'s value. */
 static int mkms_test_compose_color(struct kunit *test,
 				   const struct mkms_hw_plane_regs *planes,
@@ -117,13 +132,8 @@ static int mkms_test_compose_color(struct kunit *test,
 		.color = color,
 		.want_crc = want_crc,
 	};
-	u32 unused;
 
-	args.line = kunit_kcalloc(test, w, sizeof(*args.line), GFP_KERNEL);
-	args.stage = kunit_kcalloc(test, w, sizeof(*args.stage), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, args.line);
-	KUNIT_ASSERT_NOT_NULL(test, args.stage);
-	return mkms_compose(&args, crc ?: &unused);
+	return mkms_test_compose_args(test, &args, crc);
 }
 
 static int mkms_test_compose(struct kunit *test,
@@ -763,6 +773,77 @@ static void mkms_test_color_order(struct kunit *test)
 			      32736, 32736, 32736);
 }
 
+/* Each 16-bit channel of @rgb halved as the CTM does it: halves round up. */
+static u64 mkms_test_halve(u64 rgb)
+{
+	u64 out = 0;
+	unsigned int shift;
+
+	for (shift = 0; shift < 48; shift += 16)
+		out |= (((rgb >> shift & 0xffff) + 1) >> 1) << shift;
+	return out;
+}
+
+/*
+ * The background shows where no plane does and under a transparent one,
+ * opaque whatever its alpha, with and without a CRC (the direct path),
+ * and goes through the colour pipeline like the planes.
+ */
+static void mkms_test_background(struct kunit *test)
+{
+	/* Red 0x8000, green 0x4000, blue 0xfffe; alpha 0x1234 is not used. */
+	static const u64 background = 0x123480004000fffeULL;
+	static const int half[9] = { 128, 0, 0, 0, 128, 0, 0, 0, 128 };
+	static const u64 white = 0xffffffff, clear;
+	struct mkms_compose_args args = {
+		.num_planes = 2,
+		.width = 4,
+		.height = 2,
+		.background = background,
+	};
+	struct mkms_hw_plane_regs planes[2];
+	struct mkms_hw_wb_regs *wb;
+	u64 want, got;
+	unsigned int x, y, pass;
+
+	/* White at (1, 0), fully transparent at (2, 0). */
+	planes[0] = mkms_test_plane(DRM_FORMAT_XRGB8888, 4,
+				    mkms_test_fb(test, 4, 1, 1, &white),
+				    1, 1, 1, 0, 0);
+	planes[1] = mkms_test_plane(DRM_FORMAT_ARGB8888, 4,
+				    mkms_test_fb(test, 4, 1, 1, &clear),
+				    1, 1, 2, 0, 1);
+	args.planes = planes;
+
+	/* Without a CRC, with one, then halved by the CTM. */
+	for (pass = 0; pass < 3; pass++) {
+		args.want_crc = pass > 0;
+		if (pass == 2) {
+			struct mkms_hw_color_regs *color = mkms_test_color(test);
+
+			mkms_color_regs_load(color, NULL,
+					     mkms_test_ctm(test, half), NULL);
+			args.color = color;
+		}
+		wb = mkms_test_wb(test, DRM_FORMAT_XRGB16161616, 8, 4, 2);
+		args.wb = wb;
+		KUNIT_ASSERT_EQ(test, mkms_test_compose_args(test, &args, NULL),
+				0);
+		for (y = 0; y < 2; y++)
+			for (x = 0; x < 4; x++) {
+				want = x == 1 && y == 0 ? 0xffffffffffffULL :
+				       background & 0xffffffffffffULL;
+				if (pass == 2)
+					want = mkms_test_halve(want);
+				want |= 0xffffULL << 48;
+				got = mkms_test_wb_pixel(wb, x, y);
+				KUNIT_EXPECT_EQ_MSG(test, got, want,
+						    "pass %u at (%u, %u)",
+						    pass, x, y);
+			}
+	}
+}
+
 /* Coefficients beyond MKMS_CTM_MAX act as MKMS_CTM_MAX, not wrap. */
 static void mkms_test_color_ctm_clamp(struct kunit *test)
 {
@@ -1013,6 +1094,7 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE(mkms_test_color_ctm),
 	KUNIT_CASE(mkms_test_color_order),
 	KUNIT_CASE(mkms_test_color_ctm_clamp),
+	KUNIT_CASE(mkms_test_background),
 	{}
 };
 
