@@ -39,6 +39,13 @@
  *		past a first band of pixels) shows its own pixels, not those
  *		before or after it in the buffer.
  *
+ * SUBTEST: background-color
+ * Description: The CRTC's BACKGROUND_COLOR shows where no plane does and
+ *		under a translucent overlay, channels in their places, opaque
+ *		whatever its alpha says, and back to black when set back to
+ *		its default. Skips where the kernel has no such property
+ *		(before Linux 7.x).
+ *
  * SUBTEST: same-without-crc
  * Description: The frame written back is the same, bit for bit, whether
  *		the CRTC's CRC capture is on or off: a gradient primary whose
@@ -709,6 +716,109 @@ static void test_scaling(struct dut *d)
 	scene_fini(d, &s);
 }
 
+/* A colour in the BACKGROUND_COLOR layout, as DRM_ARGB64_PREP() makes it. */
+#define ARGB64(a, r, g, b) \
+	((uint64_t)(a) << 48 | (uint64_t)(r) << 32 | (uint64_t)(g) << 16 | (b))
+
+/* Premultiplied OVL_PIXEL over the opaque 8-bit colour @bg, to one step. */
+static void check_over(uint32_t got, uint32_t bg, const char *what)
+{
+	double fg_a = (OVL_PIXEL >> 24) / 255.0;
+
+	for (int shift = 0; shift < 24; shift += 8) {
+		double want = ((OVL_PIXEL >> shift) & 0xff) +
+			      (1 - fg_a) * ((bg >> shift) & 0xff);
+		int have = (got >> shift) & 0xff;
+
+		igt_assert_f(abs(have - (int)(want + 0.5)) <= 1,
+			     "%s: overlay over the background: channel at bit %d is %d, want %.2f (pixel 0x%08x)\n",
+			     what, shift, have, want, got);
+	}
+}
+
+static void test_background_color(struct dut *d)
+{
+	static const struct {
+		const char *name;
+		uint64_t value;
+		uint32_t want;
+	} cases[] = {
+		{ "opaque", ARGB64(0xffff, 0x3333, 0x6666, 0x9999), 0x336699 },
+		{ "transparent", ARGB64(0, 0x9999, 0x3333, 0x6666), 0x993366 },
+		{ "default", ARGB64(0xffff, 0, 0, 0), 0x000000 },
+	};
+	const uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	const uint32_t c = DRM_MODE_OBJECT_CRTC, t = DRM_MODE_OBJECT_PLANE;
+	const int ox = w / 2 - OVL_SIZE / 2;
+	/* Where only the background shows. */
+	const uint32_t corners[][2] = {
+		{ w / 2, 0 }, { w - 1, 0 }, { w / 2, h - 1 }, { w - 1, h - 1 },
+	};
+	drmModeAtomicReq *req;
+	struct scene s;
+
+	igt_require_f(has_prop(d->fd, d->crtc_id, c, "BACKGROUND_COLOR"),
+		      "the CRTC has no BACKGROUND_COLOR\n");
+	scene_init(d, &s);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t bg = cases[i].want;
+
+		/*
+		 * The primary on the left half, the overlay across the middle
+		 * over both, the background on the right.
+		 */
+		req = drmModeAtomicAlloc();
+		dut_add_plane(req, d, d->plane_id, d->buf[d->front].fb_id,
+			      w / 2, h, 0, 0, w / 2, h);
+		dut_add_plane(req, d, s.overlay, s.ovl.fb_id, OVL_SIZE,
+			      OVL_SIZE, ox, OVL_Y, OVL_SIZE, OVL_SIZE);
+		if (has_prop(d->fd, s.overlay, t, "zpos")) {
+			dut_add(req, d, s.overlay, t, "zpos", 1);
+			dut_add(req, d, d->plane_id, t, "zpos", 0);
+		}
+		if (has_prop(d->fd, s.overlay, t, "pixel blend mode"))
+			dut_add(req, d, s.overlay, t, "pixel blend mode",
+				enum_value(d->fd, s.overlay, t,
+					   "pixel blend mode",
+					   "Pre-multiplied"));
+		if (has_prop(d->fd, s.overlay, t, "alpha"))
+			dut_add(req, d, s.overlay, t, "alpha", 0xffff);
+		dut_add(req, d, d->crtc_id, c, "BACKGROUND_COLOR",
+			cases[i].value);
+		capture(req, d, &s, cases[i].name);
+
+		igt_assert_eq_u64(dut_prop_value(d->fd, d->crtc_id, c,
+						 dut_prop_id(d->fd, d->crtc_id,
+							     c, "BACKGROUND_COLOR")),
+				  cases[i].value);
+		igt_assert_f((out_pixel(d, &s, 0, 0) & 0xffffff) ==
+			     (PRIMARY_PIXEL & 0xffffff),
+			     "%s: the primary is 0x%08x\n", cases[i].name,
+			     out_pixel(d, &s, 0, 0));
+		for (unsigned int j = 0; j < ARRAY_SIZE(corners); j++) {
+			uint32_t x = corners[j][0], y = corners[j][1];
+			uint32_t got = out_pixel(d, &s, x, y);
+
+			igt_assert_f((got & 0xffffff) == bg,
+				     "%s: pixel (%u, %u) is 0x%08x, want 0x%06x\n",
+				     cases[i].name, x, y, got, bg);
+		}
+		check_over(out_pixel(d, &s, ox + OVL_SIZE - 1, OVL_Y),
+			   bg, cases[i].name);
+		check_over(out_pixel(d, &s, ox, OVL_Y), PRIMARY_PIXEL,
+			   cases[i].name);
+	}
+
+	/* The primary back over the whole CRTC, for the next subtest. */
+	req = drmModeAtomicAlloc();
+	dut_add_plane(req, d, d->plane_id, d->buf[d->front].fb_id, w, h, 0, 0,
+		      w, h);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL), 0);
+	drmModeAtomicFree(req);
+	scene_fini(d, &s);
+}
+
 /**
  * struct crc_capture - CRC capture on the CRTC, its CRCs read as they come
  * @fd: crc/data, which keeps the capture on while open
@@ -943,6 +1053,10 @@ int igt_main()
 	igt_describe("A framebuffer at an offset in its buffer shows its own pixels.");
 	igt_subtest("fb-offset")
 		test_fb_offset(&data);
+
+	igt_describe("The CRTC's background colour shows where no plane covers it.");
+	igt_subtest("background-color")
+		test_background_color(&data);
 
 	igt_describe("Writeback gives the same frame with CRC capture on and off.");
 	igt_subtest("same-without-crc")

@@ -245,11 +245,13 @@ for ktap in "$out"/kunit-*.ktap; do
 		>"${ktap%.ktap}.log" 2>&1 || true
 done
 
-# --- configfs on a kernel whose vkms has it -------------------------------
-# vkms gained configfs in Linux 6.16; the test kernel is 6.12. A second,
-# short boot of the same debug configuration on sid's series runs
-# mkms_configfs on mkms and on vkms, and IGT's own vkms_configfs on vkms,
-# side by side. Its records carry the driver as "<driver>@linux-<series>".
+# --- configfs and the newer core, on sid's kernel --------------------------
+# vkms gained configfs in Linux 6.16 and the core BACKGROUND_COLOR later;
+# the test kernel is 6.12. A second, short boot of the same debug
+# configuration on sid's series runs mkms_configfs on mkms and on vkms, IGT's
+# own vkms_configfs on vkms, and the subtests of what the 6.12 core lacks
+# (lists/*.newcore.testlist) on both, side by side. Its records carry the
+# driver as "<driver>@linux-<series>".
 cfs_kver=${CONFIGFS_KVER:-7.2}
 if [ "$cfs_kver" != none ] && [ "$cfs_kver" != "$kver" ]; then
 	cfs_out=$out/linux-$cfs_kver
@@ -271,6 +273,7 @@ if [ "$cfs_kver" != none ] && [ "$cfs_kver" != "$kver" ]; then
 		cat >"$cfs_share/plan" <<EOT
 load mkms
 igt mkms.configfs /host/tests /host/lists/mkms.configfs.testlist
+igt mkms.newcore /host/tests /host/lists/mkms.newcore.testlist
 unload mkms
 load vkms
 igt vkms.configfs /host/tests /host/lists/vkms.configfs.testlist IGT_FORCE_DRIVER=vkms
@@ -278,6 +281,9 @@ mkdir -p $igt_vkms
 ln -sf $upstream/vkms/vkms_configfs $igt_vkms/
 printf 'TESTLIST\nvkms_configfs\nEND TESTLIST\n' >$igt_vkms/test-list.txt
 igt vkms.igt-configfs $igt_vkms /host/lists/vkms.igt-configfs.testlist IGT_FORCE_DRIVER=vkms
+unload vkms
+load vkms enable_overlay=1
+igt vkms.newcore /host/tests /host/lists/vkms.newcore.testlist IGT_FORCE_DRIVER=vkms
 unload vkms
 EOT
 		boot "$cfs_kdir" "$cfs_share" "$cfs_out" \
