@@ -296,6 +296,5 @@ EOT
 fi
 
 python3 "$top/scripts/summarize.py" --out "$out" \
-	--expected "$top/igt-tests/expected-skips.txt" \
-	--expected-results "$top/igt-tests/expected-results.txt" \
-	--known-failures "$top/igt-tests/known-failures.txt"
+	--xfails "$top/igt-tests/xfails" \
+	--expected-results "$top/igt-tests/expected-results.txt"

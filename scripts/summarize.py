@@ -23,7 +23,8 @@ Reads from the output directory:
                               driver as "<driver>@linux-<series>"
 
 Writes summary.json, a list of {"driver", "test", "subtest", "result"}
-records (result: pass, fail, skip, crash, timeout, dmesg-warn), prints the
+records (result: pass, fail, skip, crash, timeout, dmesg-warn,
+dmesg-fail), prints the
 failures and ends with "N passed, N failed, N skipped, N known failures".
 Exit status 1 if
 anything failed. Also writes comparison.txt: mkms and vkms side by side per
@@ -34,12 +35,16 @@ runs (make fuzz, make soak, make bench): it prints the lines of LOG that
 match the splat list below and exits 1 if there is one.
 
 Counting: every record except the vkms reference runs (vkms, and
-vkms@linux-<series>) counts. A skip counts
-as skipped only if expected-skips.txt lists it with a reason; any other
-skip is a failure. A failure that known-failures.txt lists with a reason
-is a known failure, a debt: neither passed nor failed; if it passes, or
-never runs, that is a failure, so the list cannot go stale. A record listed in expected-results.txt passes only
-with exactly the result given there (the harness self-test fails on
+vkms@linux-<series>) counts. The expectations are drm/ci's files, in
+--xfails (see read_xfails()), each entry with its reason. A skip counts
+as skipped only if a skips.txt entry matches it; any other skip is a
+failure. A failure a fails.txt entry lists with its exact status, or a
+non-pass of a flakes.txt entry, is a known failure, a debt: neither
+passed nor failed. A listed failure that passes, or fails otherwise, and
+an entry that nothing it lists used (a skip entry only counts as used by
+a skip), are failures, so the lists cannot go stale. A splat is never
+pardoned. A record listed in expected-results.txt passes only with
+exactly the result given there (the harness self-test fails on
 purpose). The vkms records are reported on a line of their own.
 """
 
@@ -166,7 +171,7 @@ IGT_RESULTS = {
     'skip': 'skip',
     'fail': 'fail',
     'dmesg-warn': 'dmesg-warn',
-    'dmesg-fail': 'fail',
+    'dmesg-fail': 'dmesg-fail',
     'warn': 'fail',
     'crash': 'crash',
     'incomplete': 'crash',
@@ -205,8 +210,10 @@ def read_igt(out, run, driver, listfile, details):
         if len(parts) < 3 or parts[0] != 'igt':
             continue
         result = IGT_RESULTS.get(res.get('result'), 'fail')
+        # 'igt' marks a result of IGT's, which expectations may cover;
+        # it does not go into summary.json.
         record = dict(driver=driver, test=parts[1], subtest=parts[2],
-                      result=result)
+                      result=result, igt=True)
         noise = result == 'dmesg-warn' and \
             emulator_noise_only(res.get('dmesg'), run.endswith('.upstream'))
         igt_noise = res.get('result') == 'warn' and \
@@ -239,7 +246,7 @@ def read_igt(out, run, driver, listfile, details):
                     _, test, *sub = entry.split('@', 2)
                     records.append(dict(driver=driver, test=test,
                                         subtest=sub[0] if sub else '*',
-                                        result='fail'))
+                                        result='fail', igt=True))
                     details[(driver, test, sub[0] if sub else '*')] = {
                         'out': 'no result from igt_runner'}
     return records
@@ -307,6 +314,93 @@ def read_table(path, what):
                          (path, n, what))
             table[tuple(parts[:3])] = parts[3]
     return table
+
+
+XFAIL_FILE_RE = re.compile(r'([a-z0-9_]+)-(none|linux-[0-9.]+)-'
+                           r'(fails|flakes|skips)\.txt')
+XFAIL_STATUS = {'Fail': 'fail', 'Crash': 'crash', 'Timeout': 'timeout'}
+FLAKE_FIELDS = ('Bug Report', 'Board Name', 'Linux Version', 'IGT Version',
+                'Failure Rate')
+
+
+class Xfail:
+    """One entry of a drm/ci expectations file."""
+
+    def __init__(self, path, n, kind, driver, pattern, status):
+        self.where = '%s:%d' % (os.path.basename(path), n)
+        self.kind = kind
+        self.driver = driver
+        self.status = status
+        self.name = pattern
+        self.regex = re.compile(pattern if kind != 'fails' else
+                                re.escape(pattern))
+        self.seen = False
+
+    def matches(self, driver, name):
+        return driver == self.driver and self.regex.fullmatch(name)
+
+
+def read_xfails(folder):
+    """Every entry of the drm/ci expectations files in @folder.
+
+    The files are named as drm/ci names them, <driver>-<board>-<kind>.txt;
+    a board is a boot of the guest here: "none" for the main boot (as
+    drm/ci's vkms-none), "linux-<series>" for the other series' boots.
+    fails.txt lines are "<test>@<subtest>,<Fail|Crash|Timeout>", flakes.txt
+    and skips.txt lines regular expressions matching "<test>@<subtest>"
+    whole (deqp-runner, drm/ci's runner, matches them anywhere in the
+    name: here an entry covers exactly what it says). They apply to IGT's
+    results only, never to the kernel log's or a module's records.
+    Each entry needs its reason in the comment block right above it (a
+    blank line ends a block); a flake's block needs drm/ci's five fields.
+    """
+    entries = []
+    if not folder or not os.path.isdir(folder):
+        return entries
+    for fname in sorted(os.listdir(folder)):
+        m = XFAIL_FILE_RE.fullmatch(fname)
+        if not m:
+            sys.exit('%s: not a drm/ci expectations file name '
+                     '(<driver>-<board>-<fails|flakes|skips>.txt)' % fname)
+        name, board, kind = m.groups()
+        driver = name if board == 'none' else name + '@' + board
+        if is_reference(driver):
+            sys.exit('%s: vkms is the reference here, judged by no '
+                     'expectations' % fname)
+        path = os.path.join(folder, fname)
+        block = []
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if line.startswith('#'):
+                    block.append(line.lstrip('#').strip())
+                    continue
+                if not line:
+                    block = []
+                    continue
+                if not any(block):
+                    sys.exit('%s:%d: "%s" needs its reason in a comment '
+                             'right above it' % (path, n, line))
+                status = None
+                if kind == 'fails':
+                    line, _, status = line.rpartition(',')
+                    if status not in XFAIL_STATUS:
+                        sys.exit('%s:%d: want "<test>@<subtest>,<%s>"' %
+                                 (path, n, '|'.join(XFAIL_STATUS)))
+                    status = XFAIL_STATUS[status]
+                if kind == 'flakes':
+                    missing = [k for k in FLAKE_FIELDS
+                               if not any(b.startswith(k + ':')
+                                          for b in block)]
+                    if missing:
+                        sys.exit('%s:%d: a flake needs %s above it' %
+                                 (path, n, ', '.join(missing)))
+                try:
+                    entries.append(Xfail(path, n, kind, driver, line,
+                                         status))
+                except re.error as e:
+                    sys.exit('%s:%d: %s' % (path, n, e))
+    return entries
 
 
 def splat_lines(path):
@@ -476,9 +570,9 @@ def main():
     ap.add_argument('--out', help='the run output directory')
     ap.add_argument('--splats', metavar='LOG',
                     help='only judge the kernel log LOG: print its splats')
-    ap.add_argument('--expected', help='expected-skips.txt')
+    ap.add_argument('--xfails', metavar='DIR',
+                    help="the drm/ci expectations files' folder")
     ap.add_argument('--expected-results', help='expected-results.txt')
-    ap.add_argument('--known-failures', help='known-failures.txt')
     args = ap.parse_args()
     if args.splats:
         hits = splat_lines(args.splats)
@@ -508,15 +602,35 @@ def main():
             details[(driver + '@' + entry, test, subtest)] = res
         records += boot
 
+    igt = set()
+    for r in records:
+        if r.pop('igt', False):
+            igt.add((r['driver'], r['test'], r['subtest']))
     with open(os.path.join(out, 'summary.json'), 'w') as f:
         json.dump(records, f, indent=1)
         f.write('\n')
 
-    expected = read_table(args.expected, 'reason')
+    xfails = read_xfails(args.xfails)
     want = read_table(args.expected_results, 'result')
-    known = read_table(args.known_failures, 'reason')
     passed = failed = skipped = debts = 0
     ref = {}
+
+    def xfail(kind, key, name, result):
+        # Only IGT's results: a splat, a leak or a module that did not
+        # load is never an expected result.
+        if key not in igt:
+            return None
+        found = None
+        for e in xfails:
+            if e.kind == kind and e.matches(key[0], name):
+                # A skip entry is used by a skip only, the others by
+                # anything else: one whose subtest passes (or skips) now
+                # is stale, as is one that matches nothing.
+                if (kind == 'skips') == (result == 'skip'):
+                    e.seen = True
+                found = found or e
+        return found
+
     for r in records:
         key = (r['driver'], r['test'], r['subtest'])
         name = '%s %s@%s' % key
@@ -526,6 +640,10 @@ def main():
                 print('reference (not counted): %s did not run to its '
                       'end: see its console.log' % name)
             continue
+        test = '%s@%s' % (r['test'], r['subtest'])
+        fails = xfail('fails', key, test, r['result'])
+        flake = xfail('flakes', key, test, r['result'])
+        skip = xfail('skips', key, test, r['result'])
         if key in want:
             if r['result'] == want[key]:
                 passed += 1
@@ -533,19 +651,28 @@ def main():
                 failed += 1
                 print('FAIL (want %s, got %s): %s' % (want[key], r['result'],
                                                      name))
-        elif key in known and r['result'] == 'pass':
+        elif fails and r['result'] == 'pass':
             failed += 1
-            print('FAIL (a known failure passed: take it off the list): %s'
-                  % name)
-        elif key in known and r['result'] != 'skip':
+            print('FAIL (a known failure passed: take it off %s): %s'
+                  % (fails.where, name))
+        elif fails and r['result'] == fails.status:
             debts += 1
-            print('known failure (%s, %s): %s' % (r['result'], known[key],
+            print('known failure (%s, %s): %s' % (r['result'], fails.where,
                                                  name))
+        elif fails and r['result'] != 'skip':
+            failed += 1
+            print('FAIL (want %s as %s says, got %s): %s' %
+                  (fails.status, fails.where, r['result'], name))
         elif r['result'] == 'pass':
             passed += 1
-        elif r['result'] == 'skip' and key in expected:
+        elif r['result'] == 'skip' and skip:
             skipped += 1
-            print('skip (expected: %s): %s' % (expected[key], name))
+            print('skip (expected, %s): %s' % (skip.where, name))
+        elif flake and r['result'] not in ('skip', 'dmesg-warn',
+                                           'dmesg-fail'):
+            debts += 1
+            print('known failure (flaky, %s, %s): %s' % (r['result'],
+                                                        flake.where, name))
         else:
             failed += 1
             why = r['result']
@@ -562,11 +689,16 @@ def main():
                     text = (d.get(k) or '').strip().splitlines()
                     for line in text[-8:]:
                         print('    ' + line)
-    for key in sorted(set(expected) | set(want) | set(known)):
+    for key in sorted(want):
         if not any((r['driver'], r['test'], r['subtest']) == key
                    for r in records):
             failed += 1
             print('FAIL (expected result never came): %s %s@%s' % key)
+    for e in xfails:
+        if not e.seen:
+            failed += 1
+            print('FAIL (expected result never came): %s %s, %s' %
+                  (e.driver, e.name, e.where))
 
     table = comparison(records)
     with open(os.path.join(out, 'comparison.txt'), 'w') as f:

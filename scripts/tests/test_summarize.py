@@ -30,7 +30,7 @@ class Run:
     """A fake 'make check' output directory."""
 
     def __init__(self, tmp, log=CLEAN_LOG, kmemleak='', igt=None,
-                 expected='', steps='pass mkms module load\n', want='',
+                 xfails=None, steps='pass mkms module load\n', want='',
                  suite='upstream'):
         self.dir = tmp
         with open(os.path.join(tmp, 'console.log'), 'w') as f:
@@ -49,9 +49,12 @@ class Run:
                 json.dump({'tests': {k: v if isinstance(v, dict) else
                                      {'result': v}
                                      for k, v in tests.items()}}, f)
-        self.expected = os.path.join(tmp, 'expected.txt')
-        with open(self.expected, 'w') as f:
-            f.write(expected)
+        # drm/ci's expectations files: {file name: its text}.
+        self.xfails = os.path.join(tmp, 'xfails')
+        os.makedirs(self.xfails)
+        for fname, text in (xfails or {}).items():
+            with open(os.path.join(self.xfails, fname), 'w') as f:
+                f.write(text)
         self.want = os.path.join(tmp, 'expected-results.txt')
         with open(self.want, 'w') as f:
             f.write(want)
@@ -65,12 +68,21 @@ class Run:
 
     def judge(self):
         p = subprocess.run([sys.executable, SUMMARIZE, '--out', self.dir,
-                            '--expected', self.expected,
+                            '--xfails', self.xfails,
                             '--expected-results', self.want],
                            capture_output=True, text=True)
         with open(os.path.join(self.dir, 'summary.json')) as f:
             records = json.load(f)
         return p.returncode, p.stdout, records
+
+    def judge_raw(self):
+        """The summarizer's exit status and all it printed, for a run it
+        refuses before it writes anything."""
+        p = subprocess.run([sys.executable, SUMMARIZE, '--out', self.dir,
+                            '--xfails', self.xfails,
+                            '--expected-results', self.want],
+                           capture_output=True, text=True)
+        return p.returncode, p.stdout + p.stderr, None
 
 
 def result_of(records, driver, test, subtest):
@@ -202,7 +214,8 @@ class TestSummarize(unittest.TestCase):
                      'igt@kms_writeback@writeback-pixel-formats': 'pass'},
             'vkms': {'igt@kms_atomic@plane-overlay-legacy': 'skip',
                      'igt@kms_atomic@plane-primary-legacy': 'pass'}},
-            expected='mkms kms_atomic plane-primary-legacy a reason\n'
+            xfails={'mkms-none-skips.txt':
+                    '# a reason\nkms_atomic@plane-primary-legacy\n'}
         ).judge()
         self.assertEqual(rc, 0, out)
         with open(os.path.join(self.tmp.name, 'comparison.txt')) as f:
@@ -255,40 +268,148 @@ class TestSummarize(unittest.TestCase):
         self.assertIn('kunit.py gave no results', out)
 
     def test_known_failures_are_debts_that_cannot_go_stale(self):
-        known = os.path.join(self.tmp.name, 'known.txt')
-        with open(known, 'w') as f:
-            f.write('mkms kms_color ctm-0-25 8-bit references\n'
-                    'mkms kms_color ctm-0-50 8-bit references\n')
-        run = Run(self.tmp.name, igt={'mkms': {
+        fails = {'mkms-none-fails.txt':
+                 '# 8-bit references\n'
+                 'kms_color@ctm-0-25,Fail\n'
+                 'kms_color@ctm-0-50,Fail\n'}
+        rc, out, _ = Run(self.tmp.name, xfails=fails, igt={'mkms': {
             'igt@kms_color@ctm-0-25': 'fail',
-            'igt@kms_color@ctm-0-50': 'fail'}})
-
-        def judge():
-            p = subprocess.run([sys.executable, SUMMARIZE, '--out', run.dir,
-                                '--expected', run.expected,
-                                '--known-failures', known],
-                               capture_output=True, text=True)
-            return p.returncode, p.stdout
-
-        rc, out = judge()
+            'igt@kms_color@ctm-0-50': 'fail'}}).judge()
         self.assertEqual(rc, 0, out)
-        self.assertIn('known failure (fail, 8-bit references): '
+        self.assertIn('known failure (fail, mkms-none-fails.txt:2): '
                       'mkms kms_color@ctm-0-25', out)
         self.assertIn('0 failed, 0 skipped, 2 known failures', out)
         # Fixed: the entry must go.
         with tempfile.TemporaryDirectory() as tmp:
-            run = Run(tmp, igt={'mkms': {'igt@kms_color@ctm-0-25': 'pass',
-                                         'igt@kms_color@ctm-0-50': 'fail'}})
-            rc, out = judge()
+            rc, out, _ = Run(tmp, xfails=fails, igt={'mkms': {
+                'igt@kms_color@ctm-0-25': 'pass',
+                'igt@kms_color@ctm-0-50': 'fail'}}).judge()
             self.assertEqual(rc, 1)
             self.assertIn('FAIL (a known failure passed', out)
+        # Failing otherwise than listed: not the known failure.
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out, _ = Run(tmp, xfails=fails, igt={'mkms': {
+                'igt@kms_color@ctm-0-25': 'crash',
+                'igt@kms_color@ctm-0-50': 'fail'}}).judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (want fail as mkms-none-fails.txt:2 says, '
+                          'got crash): mkms kms_color@ctm-0-25', out)
         # Gone from the run: the entry must go too.
         with tempfile.TemporaryDirectory() as tmp:
-            run = Run(tmp, igt={'mkms': {'igt@kms_color@ctm-0-25': 'fail'}})
-            rc, out = judge()
+            rc, out, _ = Run(tmp, xfails=fails, igt={'mkms': {
+                'igt@kms_color@ctm-0-25': 'fail'}}).judge()
             self.assertEqual(rc, 1)
             self.assertIn('FAIL (expected result never came): '
                           'mkms kms_color@ctm-0-50', out)
+        # Only the boot a file names: the same failure on linux-7.2 is
+        # not pardoned by mkms-none-fails.txt.
+        with tempfile.TemporaryDirectory() as tmp:
+            Run.boot(tmp, 'linux-7.2', igt={'mkms': {
+                'igt@kms_color@ctm-0-25': 'fail'}})
+            rc, out, _ = Run(tmp, xfails={
+                'mkms-none-fails.txt': '# 8-bit references\n'
+                'kms_color@ctm-0-25,Fail\n'}, igt={'mkms': {
+                    'igt@kms_color@ctm-0-25': 'fail'}}).judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (fail): mkms@linux-7.2 kms_color@ctm-0-25',
+                          out)
+
+    def test_flakes_are_debts_but_never_pardon_a_splat(self):
+        head = ('# Bug Report: issue 4\n# Board Name: mkms-none\n'
+                '# Linux Version: 6.12.117\n# IGT Version: 2.5\n'
+                '# Failure Rate: 50\n')
+        flakes = {'mkms-none-flakes.txt': head + 'kms_flip@.*-vs-vblank\n'}
+        rc, out, _ = Run(self.tmp.name, xfails=flakes, igt={'mkms': {
+            'igt@kms_flip@flip-vs-vblank': 'fail',
+            'igt@kms_flip@plain-vs-vblank': 'pass'}}).judge()
+        self.assertEqual(rc, 0, out)
+        self.assertIn('known failure (flaky, fail, mkms-none-flakes.txt:6): '
+                      'mkms kms_flip@flip-vs-vblank', out)
+        self.assertIn('6 passed, 0 failed, 0 skipped, 1 known failures',
+                      out)
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out, _ = Run(tmp, xfails=flakes, igt={'mkms': {
+                'igt@kms_flip@flip-vs-vblank': 'dmesg-warn'}}).judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (dmesg-warn): mkms kms_flip@flip-vs-vblank',
+                          out)
+        # drm/ci's five fields are not optional.
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out, _ = Run(tmp, xfails={'mkms-none-flakes.txt':
+                                          '# it flakes\nkms_flip@.*\n'}
+                             ).judge_raw()
+            self.assertEqual(rc, 1)
+            self.assertIn('a flake needs Bug Report, Board Name', out)
+
+    def test_expectations_never_pardon_a_splat_or_a_leak(self):
+        log = CLEAN_LOG.replace('[    4.0]', '[    3.5] BUG: KASAN: '
+                                'slab-use-after-free\n[    4.0]')
+        rc, out, records = Run(self.tmp.name, log=log, kmemleak='leak',
+                               xfails={'mkms-none-fails.txt':
+                                       '# no\nkernel-log@no-splats,Fail\n'}
+                               ).judge()
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL (fail): mkms kernel-log@no-splats', out)
+        self.assertIn('FAIL (expected result never came): mkms '
+                      'kernel-log@no-splats', out)
+        with tempfile.TemporaryDirectory() as tmp:
+            head = ('# Bug Report: x\n# Board Name: x\n'
+                    '# Linux Version: x\n# IGT Version: x\n'
+                    '# Failure Rate: x\n')
+            rc, out, _ = Run(tmp, log=log, xfails={
+                'mkms-none-flakes.txt': head + '.*\n'}, igt={
+                    'mkms': {'igt@kms_flip@flip-vs-vblank': 'dmesg-fail',
+                             'igt@kms_flip@plain-vs-vblank': 'fail'}}
+                ).judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (fail): mkms kernel-log@no-splats', out)
+            self.assertIn('FAIL (dmesg-fail): mkms kms_flip@flip-vs-vblank',
+                          out)
+            self.assertIn('known failure (flaky, fail, '
+                          'mkms-none-flakes.txt:6): '
+                          'mkms kms_flip@plain-vs-vblank', out)
+
+    def test_a_skip_is_never_a_known_failure(self):
+        head = ('# Bug Report: x\n# Board Name: x\n# Linux Version: x\n'
+                '# IGT Version: x\n# Failure Rate: x\n')
+        rc, out, _ = Run(self.tmp.name, xfails={
+            'mkms-none-flakes.txt': head + 'kms_flip@.*\n'}, igt={
+                'mkms': {'igt@kms_flip@flip-vs-vblank': 'skip'}}).judge()
+        self.assertEqual(rc, 1)
+        self.assertIn('FAIL (unexpected skip): mkms kms_flip@flip-vs-vblank',
+                      out)
+        # A known failure that skips now is stale, skip entry or not.
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out, _ = Run(tmp, xfails={
+                'mkms-none-fails.txt': '# r\nkms_color@ctm-0-25,Fail\n',
+                'mkms-none-skips.txt': '# r\nkms_color@ctm-0-25\n'}, igt={
+                    'mkms': {'igt@kms_color@ctm-0-25': 'skip'}}).judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('skip (expected, mkms-none-skips.txt:2)', out)
+            self.assertIn('FAIL (expected result never came): mkms '
+                          'kms_color@ctm-0-25, mkms-none-fails.txt:2', out)
+
+    def test_bad_expectations_files_are_refused(self):
+        for name, text, says in (
+                ('mkms-none-skips.txt', 'kms_atomic@x\n',
+                 'needs its reason in a comment right above it'),
+                ('mkms-none-skips.txt', '# r\n\nkms_atomic@x\n',
+                 'needs its reason'),
+                ('mkms-none-fails.txt', '# r\nkms_atomic@x\n',
+                 'want "<test>@<subtest>,<Fail|Crash|Timeout>"'),
+                ('mkms-none-fails.txt', '# r\nkms_atomic@x,Skip\n',
+                 'want "<test>@<subtest>'),
+                ('mkms-none-skips.txt', '# r\nkms_atomic@(\n',
+                 'missing ), unterminated subpattern'),
+                ('mkms-fails.txt', '# r\nkms_atomic@x,Fail\n',
+                 'not a drm/ci expectations file name'),
+                ('vkms-none-skips.txt', '# r\nkms_atomic@x\n',
+                 'vkms is the reference here')):
+            with self.subTest(text=text), \
+                    tempfile.TemporaryDirectory() as tmp:
+                rc, out, _ = Run(tmp, xfails={name: text}).judge_raw()
+                self.assertEqual(rc, 1)
+                self.assertIn(says, out)
 
     def test_leak_or_missing_scan_fails(self):
         rc, _, _ = Run(self.tmp.name, kmemleak='unreferenced object').judge()
@@ -305,16 +426,29 @@ class TestSummarize(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn('unexpected skip', out)
         with tempfile.TemporaryDirectory() as tmp:
-            rc, out, _ = Run(tmp, igt=igt, expected=(
-                'mkms core_hotunplug hotreplug needs PCI\n')).judge()
+            rc, out, _ = Run(tmp, igt=igt, xfails={
+                'mkms-none-skips.txt': '# needs PCI\n'
+                'core_hotunplug@hot.*\n'}).judge()
             self.assertEqual(rc, 0, out)
+            self.assertIn('skip (expected, mkms-none-skips.txt:2): '
+                          'mkms core_hotunplug@hotreplug', out)
             self.assertIn('0 failed, 1 skipped', out)
 
     def test_stale_expected_skip_fails(self):
-        rc, out, _ = Run(self.tmp.name, expected=(
-            'mkms kms_atomic gone-subtest no longer exists\n')).judge()
+        rc, out, _ = Run(self.tmp.name, xfails={
+            'mkms-none-skips.txt': '# no longer exists\n'
+            'kms_atomic@gone-subtest\n'}).judge()
         self.assertEqual(rc, 1)
         self.assertIn('expected result never came', out)
+        # An entry whose subtest passes now is stale too.
+        with tempfile.TemporaryDirectory() as tmp:
+            rc, out, _ = Run(tmp, igt={
+                'mkms': {'igt@kms_color@deep-color': 'pass'}}, xfails={
+                'mkms-none-skips.txt': '# no max bpc\n'
+                'kms_color@deep-color\n'}).judge()
+            self.assertEqual(rc, 1)
+            self.assertIn('FAIL (expected result never came): mkms '
+                          'kms_color@deep-color, mkms-none-skips.txt:2', out)
 
     def test_igt_failures_and_warn_fail(self):
         for result in ('fail', 'warn', 'dmesg-warn', 'incomplete',
