@@ -22,6 +22,10 @@
  * blending "over": out = src + (1 - src.a) * bg. Products are rounded to
  * the nearest 16-bit value. The output's alpha is always opaque.
  *
+ * A YCbCr plane's pixels are converted to RGB first, with the plane's
+ * COLOR_ENCODING and COLOR_RANGE (see mkms_csc_init()), each chroma
+ * sample taken for all the pixels it covers; they have no alpha.
+ *
  * The background is a layer under all planes, opaque whatever the alpha
  * of BACKGROUND_COLOR says. The blended pixels, background included, then
  * go through the pipe's colour pipeline, if it has one (struct
@@ -38,6 +42,7 @@
 #include <linux/module.h>
 
 #include <drm/drm_blend.h>
+#include <drm/drm_color_mgmt.h>
 #include <drm/drm_fourcc.h>
 
 #include "mkms_drv.h"
@@ -104,6 +109,194 @@ static const struct mkms_rgb_format *mkms_rgb_format(u32 fourcc)
 		if (mkms_rgb_formats[i].fourcc == fourcc)
 			return &mkms_rgb_formats[i];
 	return NULL;
+}
+
+/**
+ * struct mkms_yuv_format - where the samples of a YCbCr pixel are
+ * @fourcc: the DRM format
+ * @planes: 2 (luma, then Cb and Cr interleaved) or 3 (luma, Cb, Cr)
+ * @hsub: horizontal chroma subsampling: columns per chroma sample
+ * @vsub: vertical chroma subsampling: lines per chroma sample
+ * @cr_first: Cr comes before Cb (in a pair, or as the second plane)
+ * @size: bytes per sample, 1 or 2 (a little-endian word)
+ * @depth: significant bits of a sample, the high ones of its word
+ */
+struct mkms_yuv_format {
+	u32 fourcc;
+	u8 planes;
+	u8 hsub;
+	u8 vsub;
+	bool cr_first;
+	u8 size;
+	u8 depth;
+};
+
+#define MKMS_YUV(f, n, h, v, crcb, sz, d) \
+	{ .fourcc = DRM_FORMAT_##f, .planes = (n), .hsub = (h), .vsub = (v), \
+	  .cr_first = (crcb), .size = (sz), .depth = (d) }
+
+static const struct mkms_yuv_format mkms_yuv_formats[] = {
+	MKMS_YUV(NV12, 2, 2, 2, false, 1, 8),
+	MKMS_YUV(NV21, 2, 2, 2, true, 1, 8),
+	MKMS_YUV(NV16, 2, 2, 1, false, 1, 8),
+	MKMS_YUV(NV61, 2, 2, 1, true, 1, 8),
+	MKMS_YUV(NV24, 2, 1, 1, false, 1, 8),
+	MKMS_YUV(NV42, 2, 1, 1, true, 1, 8),
+	MKMS_YUV(YUV420, 3, 2, 2, false, 1, 8),
+	MKMS_YUV(YVU420, 3, 2, 2, true, 1, 8),
+	MKMS_YUV(YUV422, 3, 2, 1, false, 1, 8),
+	MKMS_YUV(YVU422, 3, 2, 1, true, 1, 8),
+	MKMS_YUV(YUV444, 3, 1, 1, false, 1, 8),
+	MKMS_YUV(YVU444, 3, 1, 1, true, 1, 8),
+	MKMS_YUV(P010, 2, 2, 2, false, 2, 10),
+	MKMS_YUV(P012, 2, 2, 2, false, 2, 12),
+	MKMS_YUV(P016, 2, 2, 2, false, 2, 16),
+};
+
+static const struct mkms_yuv_format *mkms_yuv_format(u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mkms_yuv_formats); i++)
+		if (mkms_yuv_formats[i].fourcc == fourcc)
+			return &mkms_yuv_formats[i];
+	return NULL;
+}
+
+/*
+ * What the blender sees of a YCbCr plane's format: pixels without alpha,
+ * and no packed layout that a copy could keep (a cpp of 0 is no
+ * destination's, see mkms_same_colour_bits()).
+ */
+static const struct mkms_rgb_format mkms_yuv_as_rgb = {
+	.bits = { 16, 16, 16, 0 },
+};
+
+/*
+ * YCbCr to R'G'B', per encoding (ITU-R BT.601, BT.709, BT.2020, with
+ * their Kr and Kb): 2(1 - Kr), 2Kb(1 - Kb)/Kg, 2Kr(1 - Kr)/Kg and
+ * 2(1 - Kb), in millionths. With Y' in [0, 1] and Cb, Cr in [-0.5, 0.5]:
+ *
+ *   R' = Y' + 2(1 - Kr) Cr
+ *   G' = Y' - 2Kb(1 - Kb)/Kg Cb - 2Kr(1 - Kr)/Kg Cr
+ *   B' = Y' + 2(1 - Kb) Cb
+ */
+static const u32 mkms_yuv_coeffs[][4] = {
+	[DRM_COLOR_YCBCR_BT601] = { 1402000, 344136, 714136, 1772000 },
+	[DRM_COLOR_YCBCR_BT709] = { 1574800, 187324, 468124, 1855600 },
+	[DRM_COLOR_YCBCR_BT2020] = { 1474600, 164553, 571353, 1881400 },
+};
+
+#define MKMS_CSC_SHIFT	24
+
+/**
+ * struct mkms_csc - a YCbCr plane's conversion, worked out once a frame
+ * @y_off: the luma code of black
+ * @c_off: the chroma code of no colour
+ * @y: 16-bit channel units per luma code, in 8.24 fixed point
+ * @r_cr: the same per Cr code, for red
+ * @g_cb: per Cb code, subtracted for green
+ * @g_cr: per Cr code, subtracted for green
+ * @b_cb: per Cb code, for blue
+ */
+struct mkms_csc {
+	s32 y_off;
+	s32 c_off;
+	s64 y;
+	s64 r_cr;
+	s64 g_cb;
+	s64 g_cr;
+	s64 b_cb;
+};
+
+/*
+ * The conversion of format @f's codes with @encoding and @range. Codes
+ * are as ITU-T H.273 quantizes them at the format's depth n: in limited
+ * range, luma from 16 to 235 and chroma from 16 to 240 times 2^(n - 8);
+ * in full range both span 0 to 2^n - 1, chroma centred on 2^(n - 1). An
+ * encoding or range the plane does not offer reads as BT.601, limited.
+ */
+static void mkms_csc_init(struct mkms_csc *csc,
+			  const struct mkms_yuv_format *f, u32 encoding,
+			  u32 range)
+{
+	const u32 *k = mkms_yuv_coeffs[encoding < ARRAY_SIZE(mkms_yuv_coeffs) ?
+				       encoding : DRM_COLOR_YCBCR_BT601];
+	u32 step = 1 << (f->depth - 8);
+	u64 ys, cs, unit = (u64)MKMS_CHANNEL_MAX << MKMS_CSC_SHIFT;
+
+	if (range == DRM_COLOR_YCBCR_FULL_RANGE) {
+		csc->y_off = 0;
+		ys = (1 << f->depth) - 1;
+		cs = ys;
+	} else {
+		csc->y_off = 16 * step;
+		ys = 219 * step;
+		cs = 224 * step;
+	}
+	csc->c_off = 128 * step;
+	csc->y = div64_u64(unit + ys / 2, ys);
+	cs *= 1000000;
+	csc->r_cr = div64_u64(unit * k[0] + cs / 2, cs);
+	csc->g_cb = div64_u64(unit * k[1] + cs / 2, cs);
+	csc->g_cr = div64_u64(unit * k[2] + cs / 2, cs);
+	csc->b_cb = div64_u64(unit * k[3] + cs / 2, cs);
+}
+
+/*
+ * A channel in 8.24 fixed point, rounded to 16 bits and clamped. Signed
+ * throughout: a channel below black is negative (BIT() is unsigned).
+ */
+static inline u16 mkms_csc_clamp(s64 v)
+{
+	v = (v + (1LL << (MKMS_CSC_SHIFT - 1))) >> MKMS_CSC_SHIFT;
+	return clamp_t(s64, v, 0, MKMS_CHANNEL_MAX);
+}
+
+/* The sample of format @f at @p. */
+static inline u32 mkms_yuv_sample(const struct mkms_yuv_format *f,
+				  const u8 *p)
+{
+	return f->size == 1 ? *p : get_unaligned_le16(p) >> (16 - f->depth);
+}
+
+/*
+ * The pixel at column @s, line @t of a YCbCr framebuffer, converted. Each
+ * chroma sample covers hsub x vsub luma samples, starting at the top-left
+ * one: it is taken as it is, without interpolation.
+ */
+static struct mkms_pixel mkms_read_yuv(const struct mkms_hw_plane_regs *p,
+				       const struct mkms_yuv_format *f,
+				       const struct mkms_csc *csc,
+				       unsigned int s, unsigned int t)
+{
+	unsigned int cs = s / f->hsub, ct = t / f->vsub;
+	const u8 *c = p->chroma[0] + (size_t)ct * p->chroma_pitch[0];
+	s64 y, cb, cr;
+
+	y = mkms_yuv_sample(f, p->vaddr + (size_t)t * p->pitch +
+			    s * f->size);
+	if (f->planes == 2) {
+		cb = mkms_yuv_sample(f, c + cs * 2 * f->size);
+		cr = mkms_yuv_sample(f, c + cs * 2 * f->size + f->size);
+	} else {
+		cb = mkms_yuv_sample(f, c + cs * f->size);
+		cr = mkms_yuv_sample(f, p->chroma[1] +
+				     (size_t)ct * p->chroma_pitch[1] +
+				     cs * f->size);
+	}
+	if (f->cr_first)
+		swap(cb, cr);
+
+	y = (y - csc->y_off) * csc->y;
+	cb -= csc->c_off;
+	cr -= csc->c_off;
+	return (struct mkms_pixel) {
+		.a = MKMS_CHANNEL_MAX,
+		.r = mkms_csc_clamp(y + cr * csc->r_cr),
+		.g = mkms_csc_clamp(y - cb * csc->g_cb - cr * csc->g_cr),
+		.b = mkms_csc_clamp(y + cb * csc->b_cb),
+	};
 }
 
 static inline u64 mkms_load(const u8 *p, unsigned int cpp)
@@ -408,14 +601,15 @@ static unsigned int mkms_scale_coord(unsigned int i, unsigned int n,
 }
 
 /*
- * The framebuffer pixel that the pixel at offset (@u, @v) of a plane's
- * destination shows. The source is reflected, then rotated
+ * The column *@fs and line *@ft of the framebuffer pixel that the pixel at
+ * offset (@u, @v) of a plane's destination shows. The source is reflected, then rotated
  * counter-clockwise, as drm_rect_rotate() defines rotation, and scaled to
  * the destination's size by nearest neighbour: each destination pixel
  * shows the source pixel under its centre.
  */
-static const u8 *mkms_plane_pixel(const struct mkms_hw_plane_regs *p,
-				  unsigned int u, unsigned int v)
+static void mkms_plane_coords(const struct mkms_hw_plane_regs *p,
+			      unsigned int u, unsigned int v,
+			      unsigned int *fs, unsigned int *ft)
 {
 	unsigned int dw = drm_rect_width(&p->dst);
 	unsigned int dh = drm_rect_height(&p->dst);
@@ -443,7 +637,17 @@ static const u8 *mkms_plane_pixel(const struct mkms_hw_plane_regs *p,
 		t = mkms_scale_coord(v, dh, ry, sy, sh);
 		break;
 	}
+	*fs = s;
+	*ft = t;
+}
 
+/* Where the pixel mkms_plane_coords() finds is, in a packed framebuffer. */
+static const u8 *mkms_plane_pixel(const struct mkms_hw_plane_regs *p,
+				  unsigned int u, unsigned int v)
+{
+	unsigned int s, t;
+
+	mkms_plane_coords(p, u, v, &s, &t);
 	return p->vaddr + (size_t)t * p->pitch + s * p->cpp;
 }
 
@@ -461,15 +665,27 @@ static bool mkms_plane_unit(const struct mkms_hw_plane_regs *p)
 }
 
 /*
- * A plane's part [@x1, @x2) of output line @y: a mkms_plane_unit() plane
- * line by line, any other pixel by pixel.
+ * A plane's part [@x1, @x2) of output line @y: a packed mkms_plane_unit()
+ * plane line by line, any other pixel by pixel. @f is the plane's packed
+ * format, or @yuv its YCbCr format, converted with @csc.
  */
 static void mkms_read_plane(const struct mkms_hw_plane_regs *p,
-			    const struct mkms_rgb_format *f, unsigned int x1,
+			    const struct mkms_rgb_format *f,
+			    const struct mkms_yuv_format *yuv,
+			    const struct mkms_csc *csc, unsigned int x1,
 			    unsigned int x2, unsigned int y,
 			    struct mkms_pixel *out)
 {
-	unsigned int x;
+	unsigned int x, s, t;
+
+	if (yuv) {
+		for (x = x1; x < x2; x++) {
+			mkms_plane_coords(p, x - p->dst.x1, y - p->dst.y1,
+					  &s, &t);
+			out[x - x1] = mkms_read_yuv(p, yuv, csc, s, t);
+		}
+		return;
+	}
 
 	if (mkms_plane_unit(p)) {
 		mkms_read_line(f, mkms_plane_pixel(p, x1 - p->dst.x1,
@@ -510,8 +726,10 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
 /**
  * struct mkms_frame - what the composer works from during one frame
  * @planes: the enabled planes with a known format, bottom first
- * @formats: their formats
- * @num: number of entries in @planes and @formats
+ * @formats: their formats (mkms_yuv_as_rgb for a YCbCr one)
+ * @yuv: their YCbCr formats, NULL for a packed RGB one
+ * @csc: the conversions of the YCbCr ones
+ * @num: number of entries in @planes, @formats, @yuv and @csc
  * @width: the pipe's active width
  * @line: the output line being composed
  * @stage: a plane's part of the line, before it is blended
@@ -526,6 +744,8 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
 struct mkms_frame {
 	const struct mkms_hw_plane_regs *planes[MKMS_PLANES_PER_PIPE];
 	const struct mkms_rgb_format *formats[MKMS_PLANES_PER_PIPE];
+	const struct mkms_yuv_format *yuv[MKMS_PLANES_PER_PIPE];
+	struct mkms_csc csc[MKMS_PLANES_PER_PIPE];
 	unsigned int num;
 	unsigned int width;
 	struct mkms_pixel *line;
@@ -606,7 +826,8 @@ static void mkms_blend_span(const struct mkms_frame *fr, unsigned int y,
 	if (base >= 0) {
 		const struct mkms_hw_plane_regs *p = fr->planes[base];
 
-		mkms_read_plane(p, fr->formats[base], x1, x2, y, fr->line + x1);
+		mkms_read_plane(p, fr->formats[base], fr->yuv[base],
+				&fr->csc[base], x1, x2, y, fr->line + x1);
 	} else {
 		for (x = x1; x < x2; x++)
 			fr->line[x] = fr->background;
@@ -621,7 +842,8 @@ static void mkms_blend_span(const struct mkms_frame *fr, unsigned int y,
 		px2 = min(px2, x2);
 		if (px1 >= px2)
 			continue;
-		mkms_read_plane(p, fr->formats[i], px1, px2, y, fr->stage);
+		mkms_read_plane(p, fr->formats[i], fr->yuv[i], &fr->csc[i],
+				px1, px2, y, fr->stage);
 		mkms_premultiply(fr->stage, px2 - px1, p->alpha, p->blend);
 		mkms_blend_line(fr->stage, fr->line + px1, px2 - px1);
 	}
@@ -800,10 +1022,19 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 	for (i = 0; i < n; i++) {
 		const struct mkms_hw_plane_regs *p = &args->planes[order[i]];
 		const struct mkms_rgb_format *f = mkms_rgb_format(p->format);
+		const struct mkms_yuv_format *yuv = NULL;
 
-		if (!f)
-			continue;
+		if (!f) {
+			yuv = mkms_yuv_format(p->format);
+			if (!yuv || !p->chroma[0] ||
+			    (yuv->planes == 3 && !p->chroma[1]))
+				continue;
+			f = &mkms_yuv_as_rgb;
+			mkms_csc_init(&fr.csc[fr.num], yuv, p->color_encoding,
+				      p->color_range);
+		}
 		fr.planes[fr.num] = p;
+		fr.yuv[fr.num] = yuv;
 		fr.formats[fr.num++] = f;
 	}
 	if (wb && wb->vaddr) {

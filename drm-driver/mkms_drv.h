@@ -316,6 +316,14 @@ static inline struct mkms_output *to_mkms_output(struct drm_crtc *crtc)
  * @blend: pixel blend mode, one of DRM_MODE_BLEND_*
  * @rotation: DRM_MODE_ROTATE_* and DRM_MODE_REFLECT_*, as the plane's
  *	rotation property: reflect, then rotate counter-clockwise
+ * @chroma: for a YCbCr framebuffer, the first byte of each chroma plane
+ *	after @vaddr's luma plane (of one, Cb and Cr interleaved, or of
+ *	two); NULL otherwise. Mapped as @vaddr is.
+ * @chroma_pitch: bytes per line of each of @chroma
+ * @color_encoding: for a YCbCr framebuffer, how it encodes colours, one of
+ *	enum drm_color_encoding (the plane's COLOR_ENCODING property)
+ * @color_range: and with which range of codes, one of enum
+ *	drm_color_range (COLOR_RANGE)
  *
  * A plain value type: the plane code fills one in and hands it to
  * mkms_hw_plane_update(), which copies it into the hardware. @vaddr stays
@@ -334,6 +342,10 @@ struct mkms_hw_plane_regs {
 	u16 alpha;
 	u16 blend;
 	u32 rotation;
+	const u8 *chroma[2];
+	u32 chroma_pitch[2];
+	u8 color_encoding;
+	u8 color_range;
 };
 
 /**

@@ -2,8 +2,9 @@
 /*
  * Planes: each display pipe has a primary plane, overlay planes and
  * perhaps a cursor plane (struct mkms_desc_crtc), scanned out from GEM
- * shmem framebuffers, each with a mutable zpos, a plane alpha, a pixel
- * blend mode, rotation and (but for the cursor) scaling. The shadow-plane
+ * shmem framebuffers, packed RGB or YCbCr (with COLOR_ENCODING and
+ * COLOR_RANGE), each with a mutable zpos, a plane alpha, a pixel blend
+ * mode, rotation and (but for the cursor) scaling. The shadow-plane
  * helpers map the buffer when a commit starts, and unmap it
  * when the next commit on the plane has programmed the hardware
  * (end_fb_access of the old state, at the end of
@@ -15,14 +16,19 @@
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_blend.h>
+#include <drm/drm_color_mgmt.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_print.h>
 
 #include "mkms_drv.h"
 
-/* What the composer reads; see mkms_rgb_formats in mkms_composer.c. */
+/*
+ * What the composer reads; see mkms_rgb_formats and mkms_yuv_formats in
+ * mkms_composer.c.
+ */
 static const u32 mkms_plane_formats[] = {
 	DRM_FORMAT_XRGB8888,
 	DRM_FORMAT_ARGB8888,
@@ -44,6 +50,21 @@ static const u32 mkms_plane_formats[] = {
 	DRM_FORMAT_ARGB16161616,
 	DRM_FORMAT_XBGR16161616,
 	DRM_FORMAT_ABGR16161616,
+	DRM_FORMAT_NV12,
+	DRM_FORMAT_NV21,
+	DRM_FORMAT_NV16,
+	DRM_FORMAT_NV61,
+	DRM_FORMAT_NV24,
+	DRM_FORMAT_NV42,
+	DRM_FORMAT_YUV420,
+	DRM_FORMAT_YVU420,
+	DRM_FORMAT_YUV422,
+	DRM_FORMAT_YVU422,
+	DRM_FORMAT_YUV444,
+	DRM_FORMAT_YVU444,
+	DRM_FORMAT_P010,
+	DRM_FORMAT_P012,
+	DRM_FORMAT_P016,
 };
 
 static const u64 mkms_plane_modifiers[] = {
@@ -62,8 +83,24 @@ static int mkms_plane_atomic_check(struct drm_plane *plane,
 {
 	struct drm_plane_state *plane_state =
 		drm_atomic_get_new_plane_state(state, plane);
+	const struct drm_framebuffer *fb = plane_state->fb;
 	struct drm_crtc_state *crtc_state = NULL;
 	int min_scale = MKMS_MIN_SCALE, max_scale = MKMS_MAX_SCALE;
+
+	/*
+	 * The core lets a subsampled framebuffer have a last chroma column
+	 * or line that covers only part of its luma samples, and then need
+	 * not have it: the composer reads one for every pixel.
+	 */
+	if (fb && fb->format->is_yuv &&
+	    (fb->width % fb->format->hsub || fb->height % fb->format->vsub)) {
+		drm_dbg_atomic(plane->dev,
+			       "[PLANE:%d:%s] %p4cc is subsampled %ux%u, the framebuffer is %ux%u\n",
+			       plane->base.id, plane->name,
+			       &fb->format->format, fb->format->hsub,
+			       fb->format->vsub, fb->width, fb->height);
+		return -EINVAL;
+	}
 
 	if (plane_state->crtc)
 		crtc_state = drm_atomic_get_new_crtc_state(state,
@@ -76,6 +113,25 @@ static int mkms_plane_atomic_check(struct drm_plane *plane,
 	return drm_atomic_helper_check_plane_state(plane_state, crtc_state,
 						   min_scale, max_scale,
 						   true, true);
+}
+
+/* The chroma planes of a YCbCr framebuffer, and how to read them. */
+static void mkms_plane_chroma(struct mkms_hw_plane_regs *regs,
+			      struct drm_plane_state *plane_state)
+{
+	struct drm_shadow_plane_state *shadow =
+		to_drm_shadow_plane_state(plane_state);
+	const struct drm_framebuffer *fb = plane_state->fb;
+	unsigned int i;
+
+	if (!fb->format->is_yuv)
+		return;
+	for (i = 1; i < fb->format->num_planes; i++) {
+		regs->chroma[i - 1] = shadow->data[i].vaddr;
+		regs->chroma_pitch[i - 1] = fb->pitches[i];
+	}
+	regs->color_encoding = plane_state->color_encoding;
+	regs->color_range = plane_state->color_range;
 }
 
 static void mkms_plane_atomic_update(struct drm_plane *plane,
@@ -103,6 +159,7 @@ static void mkms_plane_atomic_update(struct drm_plane *plane,
 		regs.alpha = plane_state->alpha;
 		regs.blend = plane_state->pixel_blend_mode;
 		regs.rotation = plane_state->rotation;
+		mkms_plane_chroma(&regs, plane_state);
 	}
 
 	mkms_hw_plane_update(to_mkms_device(plane->dev), mplane->pipe,
@@ -148,6 +205,17 @@ static int mkms_plane_add_properties(struct mkms_device *mkms,
 	ret = drm_plane_create_rotation_property(plane, DRM_MODE_ROTATE_0,
 						 DRM_MODE_ROTATE_MASK |
 						 DRM_MODE_REFLECT_MASK);
+	if (ret)
+		return ret;
+
+	ret = drm_plane_create_color_properties(plane,
+						BIT(DRM_COLOR_YCBCR_BT601) |
+						BIT(DRM_COLOR_YCBCR_BT709) |
+						BIT(DRM_COLOR_YCBCR_BT2020),
+						BIT(DRM_COLOR_YCBCR_LIMITED_RANGE) |
+						BIT(DRM_COLOR_YCBCR_FULL_RANGE),
+						DRM_COLOR_YCBCR_BT601,
+						DRM_COLOR_YCBCR_LIMITED_RANGE);
 	if (ret)
 		return ret;
 

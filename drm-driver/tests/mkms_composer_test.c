@@ -16,6 +16,7 @@
 #include <linux/module.h>
 
 #include <drm/drm_blend.h>
+#include <drm/drm_color_mgmt.h>
 #include <drm/drm_fourcc.h>
 
 #include "../mkms_drv.h"
@@ -860,6 +861,267 @@ static void mkms_test_color_ctm_clamp(struct kunit *test)
 	mkms_test_color_pixel(test, color, 1, 0xffff, 1, 8192, 0, 8192);
 }
 
+/* ---- YCbCr ------------------------------------------------------------- */
+
+/**
+ * struct mkms_test_yuv - a YCbCr colour and what it converts to
+ * @fourcc: the format, whose layout drm_format_info() gives
+ * @encoding: its COLOR_ENCODING
+ * @range: its COLOR_RANGE
+ * @depth: bits a sample
+ * @y: luma code
+ * @cb: blue-difference code
+ * @cr: red-difference code
+ * @r: red, 16 bits, from the definition: ITU-R's Kr and Kb of @encoding,
+ *	ITU-T H.273's quantization of @range, in floating point
+ * @g: green, the same
+ * @b: blue, the same
+ */
+struct mkms_test_yuv {
+	u32 fourcc;
+	u32 encoding;
+	u32 range;
+	unsigned int depth;
+	u32 y, cb, cr;
+	u16 r, g, b;
+};
+
+static const struct mkms_test_yuv mkms_test_yuvs[] = {
+	{ DRM_FORMAT_NV12, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 16, 128, 128, 0x0000, 0x0000, 0x0000 },
+	{ DRM_FORMAT_NV12, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 235, 128, 128, 0xffff, 0xffff, 0xffff },
+	{ DRM_FORMAT_NV12, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 97, 94, 197, 0xcd3d, 0x33be, 0x19d4 },
+	{ DRM_FORMAT_NV21, DRM_COLOR_YCBCR_BT709, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 86, 101, 196, 0xcc35, 0x333a, 0x1891 },
+	{ DRM_FORMAT_NV16, DRM_COLOR_YCBCR_BT2020, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 130, 102, 64, 0x1967, 0xb3f0, 0x4d5b },
+	{ DRM_FORMAT_NV61, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_FULL_RANGE,
+	  8, 164, 64, 175, 0xe6cb, 0x990e, 0x32ca },
+	{ DRM_FORMAT_NV24, DRM_COLOR_YCBCR_BT709, DRM_COLOR_YCBCR_FULL_RANGE,
+	  8, 65, 196, 103, 0x19bb, 0x4037, 0xbfed },
+	{ DRM_FORMAT_NV42, DRM_COLOR_YCBCR_BT2020, DRM_COLOR_YCBCR_FULL_RANGE,
+	  8, 128, 128, 128, 0x8080, 0x8080, 0x8080 },
+	{ DRM_FORMAT_YUV420, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 104, 179, 72, 0x0d24, 0x8083, 0xce26 },
+	{ DRM_FORMAT_YVU420, DRM_COLOR_YCBCR_BT709, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 109, 173, 75, 0x0d53, 0x7f6e, 0xcc24 },
+	{ DRM_FORMAT_YUV422, DRM_COLOR_YCBCR_BT2020, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 172, 49, 156, 0xe58a, 0xb2ed, 0x0c7e },
+	{ DRM_FORMAT_YVU422, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_FULL_RANGE,
+	  8, 199, 145, 41, 0x4d54, 0xffff, 0xe605 },
+	{ DRM_FORMAT_YUV444, DRM_COLOR_YCBCR_BT709, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 41, 163, 120, 0x0ed3, 0x1a03, 0x6772 },
+	{ DRM_FORMAT_YVU444, DRM_COLOR_YCBCR_BT2020, DRM_COLOR_YCBCR_FULL_RANGE,
+	  8, 85, 110, 148, 0x72f0, 0x4cd5, 0x3356 },
+	{ DRM_FORMAT_P010, DRM_COLOR_YCBCR_BT709, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  10, 64, 512, 512, 0x0000, 0x0000, 0x0000 },
+	{ DRM_FORMAT_P010, DRM_COLOR_YCBCR_BT709, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  10, 840, 350, 549, 0xf36c, 0xe67f, 0x8ce3 },
+	{ DRM_FORMAT_P012, DRM_COLOR_YCBCR_BT2020, DRM_COLOR_YCBCR_FULL_RANGE,
+	  12, 2972, 1012, 2532, 0xe669, 0xb32a, 0x3ff2 },
+	{ DRM_FORMAT_P016, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  16, 20517, 39470, 28968, 0x3332, 0x4ccd, 0x7fff },
+	{ DRM_FORMAT_NV12, DRM_COLOR_YCBCR_BT601, DRM_COLOR_YCBCR_LIMITED_RANGE,
+	  8, 81, 90, 240, 0xff6f, 0x0000, 0x0000 },
+};
+
+static void mkms_test_yuv_desc(const struct mkms_test_yuv *c, char *desc)
+{
+	static const char * const encodings[] = {
+		[DRM_COLOR_YCBCR_BT601] = "BT.601",
+		[DRM_COLOR_YCBCR_BT709] = "BT.709",
+		[DRM_COLOR_YCBCR_BT2020] = "BT.2020",
+	};
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%p4cc %s %s %u %u %u",
+		 &c->fourcc, encodings[c->encoding],
+		 c->range == DRM_COLOR_YCBCR_FULL_RANGE ? "full" : "limited",
+		 c->y, c->cb, c->cr);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_yuv, mkms_test_yuvs, mkms_test_yuv_desc);
+
+/* Whether @fourcc stores Cr before Cb, as drm_fourcc.h defines it. */
+static bool mkms_test_cr_first(u32 fourcc)
+{
+	switch (fourcc) {
+	case DRM_FORMAT_NV21:
+	case DRM_FORMAT_NV61:
+	case DRM_FORMAT_NV42:
+	case DRM_FORMAT_YVU420:
+	case DRM_FORMAT_YVU422:
+	case DRM_FORMAT_YVU444:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A @w x @h framebuffer of format @fourcc in the registers of an opaque
+ * plane at (0, 0): luma sample (x, y) is @y(x, y), each chroma sample
+ * @cb[cx] and @cr[cx] of its column, for the w / hsub columns. Samples wider than @depth bits have
+ * theirs in the high bits. Each plane has its own allocation, of its
+ * exact size.
+ */
+static struct mkms_hw_plane_regs
+mkms_test_yuv_plane(struct kunit *test, u32 fourcc, unsigned int depth,
+		    unsigned int w, unsigned int h,
+		    u32 (*y)(unsigned int x, unsigned int y),
+		    const u32 *cb, const u32 *cr)
+{
+	const struct drm_format_info *info = drm_format_info(fourcc);
+	unsigned int cw = w / info->hsub, ch = h / info->vsub;
+	unsigned int size = info->cpp[0], shift = size * 8 - depth;
+	bool swap_c = mkms_test_cr_first(fourcc);
+	struct mkms_hw_plane_regs p;
+	unsigned int i, j, k;
+	u8 *fb, *c[2];
+
+	fb = kunit_kzalloc(test, w * h * size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	for (j = 0; j < h; j++)
+		for (i = 0; i < w; i++)
+			mkms_test_put(fb + (j * w + i) * size, size,
+				      y(i, j) << shift);
+	p = mkms_test_plane(fourcc, size, fb, w, h, 0, 0, 0);
+
+	for (k = 0; k + 1 < info->num_planes; k++) {
+		c[k] = kunit_kzalloc(test, cw * ch * info->cpp[k + 1],
+				     GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, c[k]);
+		p.chroma[k] = c[k];
+		p.chroma_pitch[k] = cw * info->cpp[k + 1];
+	}
+	for (j = 0; j < ch; j++)
+		for (i = 0; i < cw; i++) {
+			u32 first = swap_c ? cr[i] : cb[i];
+			u32 second = swap_c ? cb[i] : cr[i];
+
+			if (info->num_planes == 2) {
+				u8 *at = c[0] + (j * cw + i) * 2 * size;
+
+				mkms_test_put(at, size, first << shift);
+				mkms_test_put(at + size, size, second << shift);
+			} else {
+				mkms_test_put(c[0] + (j * cw + i) * size, size,
+					      first << shift);
+				mkms_test_put(c[1] + (j * cw + i) * size, size,
+					      second << shift);
+			}
+		}
+	return p;
+}
+
+/* Each channel of XRGB16161616 pixel @got within 1 of @r, @g, @b. */
+static void mkms_test_expect_rgb16(struct kunit *test, u64 got, u16 r, u16 g,
+				   u16 b, const char *where)
+{
+	int c[3] = { r, g, b };
+	unsigned int i;
+	int off;
+
+	KUNIT_EXPECT_EQ_MSG(test, got >> 48, 0xffff, "%s", where);
+	for (i = 0; i < 3; i++) {
+		off = (int)(got >> (32 - 16 * i) & 0xffff) - c[i];
+		KUNIT_EXPECT_LE_MSG(test, abs(off), 1,
+				    "%s: got %012llx, want %04x%04x%04x",
+				    where, got & 0xffffffffffffULL, r, g, b);
+	}
+}
+
+static u32 mkms_test_yuv_luma;
+
+static u32 mkms_test_same_luma(unsigned int x, unsigned int y)
+{
+	return mkms_test_yuv_luma;
+}
+
+/*
+ * A colour in every YCbCr format, encoding and range comes out as the
+ * definitions say, to within one 16-bit step, on every pixel of a frame
+ * whose chroma is subsampled.
+ */
+static void mkms_test_yuv_colour(struct kunit *test)
+{
+	const struct mkms_test_yuv *c = test->param_value;
+	const u32 cb[4] = { c->cb, c->cb, c->cb, c->cb };
+	const u32 cr[4] = { c->cr, c->cr, c->cr, c->cr };
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int x, y;
+	char where[16];
+
+	mkms_test_yuv_luma = c->y;
+	plane = mkms_test_yuv_plane(test, c->fourcc, c->depth, 4, 2,
+				    mkms_test_same_luma, cb, cr);
+	plane.color_encoding = c->encoding;
+	plane.color_range = c->range;
+	wb = mkms_test_wb(test, DRM_FORMAT_XRGB16161616, 8, 4, 2);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, 4, 2, wb,
+						false, NULL), 0);
+	for (y = 0; y < 2; y++)
+		for (x = 0; x < 4; x++) {
+			snprintf(where, sizeof(where), "(%u, %u)", x, y);
+			mkms_test_expect_rgb16(test, mkms_test_wb_pixel(wb, x, y),
+					       c->r, c->g, c->b, where);
+		}
+}
+
+/* Luma 16 + 60 x for column x: black, then greys up to 82%. */
+static u32 mkms_test_luma_ramp(unsigned int x, unsigned int y)
+{
+	return 16 + 60 * x;
+}
+
+/*
+ * Each pixel takes the chroma sample that covers it, also when the source
+ * starts at an odd column and is reflected: NV12, BT.601 limited, chroma
+ * neutral on the left half of the framebuffer and pure red's on the
+ * right.
+ */
+static void mkms_test_yuv_siting(struct kunit *test)
+{
+	/* Grey: Cb = Cr = 128. Red's chroma: Cb 90, Cr 240. */
+	static const u32 cb[2] = { 128, 90 }, cr[2] = { 128, 240 };
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int x, s, luma;
+	u64 got;
+	char where[16];
+
+	plane = mkms_test_yuv_plane(test, DRM_FORMAT_NV12, 8, 4, 2,
+				    mkms_test_luma_ramp, cb, cr);
+	/* Columns 1 to 3 of the source, shown reflected. */
+	plane.src = DRM_RECT_INIT(1 << 16, 0, 3 << 16, 2 << 16);
+	plane.dst = DRM_RECT_INIT(0, 0, 3, 2);
+	plane.rotation = DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_X;
+	wb = mkms_test_wb(test, DRM_FORMAT_XRGB16161616, 8, 3, 2);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, 3, 2, wb,
+						false, NULL), 0);
+	for (x = 0; x < 3; x++) {
+		s = 3 - x;
+		luma = DIV_ROUND_CLOSEST(s * 60 * 0xffff, 219);
+		got = mkms_test_wb_pixel(wb, x, 1);
+		snprintf(where, sizeof(where), "column %u", x);
+		if (s < 2) {
+			mkms_test_expect_rgb16(test, got, luma, luma, luma,
+					       where);
+		} else {
+			/* Red's chroma: red above the luma, green below. */
+			KUNIT_EXPECT_GT_MSG(test, (got >> 32) & 0xffff,
+					    (u64)luma, "%s", where);
+			KUNIT_EXPECT_GT_MSG(test, (got >> 32) & 0xffff,
+					    (got >> 16 & 0xffff) + 0x4000, "%s",
+					    where);
+			KUNIT_EXPECT_LT_MSG(test, (got >> 16) & 0xffff,
+					    (u64)luma, "%s", where);
+		}
+	}
+}
+
 /* ---- The fast paths against the blender ------------------------------- */
 
 #define MKMS_TEST_W	16
@@ -1095,6 +1357,8 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE(mkms_test_color_order),
 	KUNIT_CASE(mkms_test_color_ctm_clamp),
 	KUNIT_CASE(mkms_test_background),
+	KUNIT_CASE_PARAM(mkms_test_yuv_colour, mkms_test_yuv_gen_params),
+	KUNIT_CASE(mkms_test_yuv_siting),
 	{}
 };
 
