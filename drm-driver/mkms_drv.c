@@ -16,6 +16,7 @@
 #include <kunit/visibility.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/workqueue.h>
@@ -167,12 +168,41 @@ static int mkms_modeset_init(struct mkms_device *mkms,
 
 DEFINE_DRM_GEM_FOPS(mkms_fops);
 
+/*
+ * A dumb buffer is for scanout: refuse one larger than the largest
+ * framebuffer at the widest pixel (64 bits), which no plane could use,
+ * and pixels wider than that. The shmem helpers pin all of a buffer's
+ * pages at its first mmap(); the core's overflow checks alone let a
+ * client ask for 4 GB. The width is not limited: a wide buffer of few
+ * lines is fine (IGT's dumb_buffer@create-clear makes such ones).
+ */
+static int mkms_dumb_create(struct drm_file *file, struct drm_device *dev,
+			    struct drm_mode_create_dumb *args)
+{
+	u64 max = (u64)dev->mode_config.max_width *
+		  dev->mode_config.max_height * 8;
+	u64 pitch;
+
+	if (args->bpp > 64)
+		goto too_large;
+	pitch = DIV_ROUND_UP_ULL((u64)args->width * args->bpp, 8);
+	if (!pitch || args->height > div64_u64(max, pitch))
+		goto too_large;
+	return drm_gem_shmem_dumb_create(file, dev, args);
+
+too_large:
+	drm_dbg_kms(dev, "dumb buffer %ux%u at %u bpp: larger than any framebuffer\n",
+		    args->width, args->height, args->bpp);
+	return -EINVAL;
+}
+
 static const struct drm_driver mkms_driver = {
 	.driver_features	= DRIVER_MODESET | DRIVER_ATOMIC | DRIVER_GEM |
 				  DRIVER_RENDER,
 	.fops			= &mkms_fops,
 	.debugfs_init		= mkms_fault_debugfs_init,
-	DRM_GEM_SHMEM_DRIVER_OPS,
+	MKMS_GEM_SHMEM_PRIME_OPS,
+	.dumb_create		= mkms_dumb_create,
 	.name			= MKMS_DRIVER_NAME,
 	.desc			= "Virtual KMS on managed lifetimes",
 	MKMS_DRM_DRIVER_DATE

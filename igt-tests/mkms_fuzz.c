@@ -21,6 +21,13 @@
  * Description: Only the DRM master can modeset, a render-node client
  *		cannot reach KMS, and debugfs is root's only.
  *
+ * SUBTEST: bad-dumbs
+ * Description: A dumb buffer larger than the largest framebuffer
+ *		(max_width x max_height at 64 bits a pixel), or of more than
+ *		64 bits a pixel, is refused with EINVAL, before the shmem
+ *		helpers would pin gigabytes at its mmap(); one of exactly
+ *		that size is made, and so is a wide one of one line.
+ *
  * SUBTEST: bad-modes
  * Description: Modes the timing generator cannot run (larger than the
  *		device's max_width or max_height, interlaced, double scan,
@@ -1751,6 +1758,63 @@ static void assert_mode_refused(struct dut *d, const drmModeModeInfo *mode,
 }
 
 /*
+ * Dumb buffers no framebuffer could use: larger than the largest one
+ * (max_width x max_height) at 64 bits a pixel, by one line, or of more
+ * than 64 bits a pixel. A buffer of exactly that size is made, and so is
+ * one wider than any framebuffer but of one line.
+ */
+static void test_bad_dumbs(void)
+{
+	struct dut d = DUT_INIT;
+	uint32_t handle, pitch;
+	uint64_t size, cap;
+	drmModeRes *res;
+	uint32_t max_w, max_h;
+
+	dut_open(&d);
+	res = drmModeGetResources(d.fd);
+	igt_assert(res);
+	max_w = res->max_width;
+	max_h = res->max_height;
+	drmModeFreeResources(res);
+	cap = (uint64_t)max_w * max_h * 8;
+
+	const struct {
+		uint32_t w, h, bpp;
+	} bad[] = {
+		{ max_w, max_h + 1, 64 },
+		{ 1 << 18, cap / (1 << 20) + 1, 32 },	/* lines of 1 MiB */
+		{ 1, 1, 65 },
+		{ 65535, 116, 4096 },	/* 3.9 GB: what the fuzzer found */
+	}, good[] = {
+		{ max_w, max_h, 64 },
+		{ 1 << 18, 1, 32 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		int ret = drmModeCreateDumbBuffer(d.fd, bad[i].w, bad[i].h,
+						  bad[i].bpp, 0, &handle,
+						  &pitch, &size);
+
+		igt_assert_f(ret == -EINVAL,
+			     "a %ux%u dumb buffer at %u bpp: %d, want -EINVAL\n",
+			     bad[i].w, bad[i].h, bad[i].bpp, ret);
+	}
+	/* Made, not mapped: no page of them is allocated. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(good); i++) {
+		int ret = drmModeCreateDumbBuffer(d.fd, good[i].w, good[i].h,
+						  good[i].bpp, 0, &handle,
+						  &pitch, &size);
+
+		igt_assert_f(ret == 0,
+			     "a %ux%u dumb buffer at %u bpp: %d, want 0\n",
+			     good[i].w, good[i].h, good[i].bpp, ret);
+		igt_assert_eq(drmModeDestroyDumbBuffer(d.fd, handle), 0);
+	}
+	dut_close(&d);
+}
+
+/*
  * Modes the timing generator cannot run, sent by the master: larger than
  * the device's max_width or max_height, interlaced, double scan, or at a
  * refresh rate outside 1..1000 Hz. The probe helpers keep such modes out
@@ -1857,6 +1921,12 @@ int igt_main()
 	igt_subtest("permissions") {
 		fuzz_fini(&fuzz);
 		test_permissions();
+	}
+
+	igt_describe("Dumb buffers larger than the largest framebuffer are refused with EINVAL.");
+	igt_subtest("bad-dumbs") {
+		fuzz_fini(&fuzz);
+		test_bad_dumbs();
 	}
 
 	igt_describe("Modes the timing generator cannot run are refused with EINVAL.");

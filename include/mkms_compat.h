@@ -23,6 +23,8 @@
 #include <drm/drm_blend.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_writeback.h>
 
@@ -51,6 +53,27 @@
  */
 #ifndef kzalloc_obj
 #define kzalloc_obj(P, GFP)	kzalloc(sizeof(P), GFP)
+#endif
+
+/*
+ * DRM_GEM_SHMEM_DRIVER_OPS without its dumb_create, which the driver
+ * wraps: the macro's other fields changed twice, and setting dumb_create
+ * again after it trips -Woverride-init and sparse. 6.6 made the PRIME
+ * fd/handle and mmap helpers the core's defaults; 6.16 imports a dma-buf
+ * without mapping it.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define MKMS_GEM_SHMEM_PRIME_OPS \
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd, \
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle, \
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table, \
+	.gem_prime_mmap = drm_gem_prime_mmap
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(6, 16, 0)
+#define MKMS_GEM_SHMEM_PRIME_OPS \
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table
+#else
+#define MKMS_GEM_SHMEM_PRIME_OPS \
+	.gem_prime_import = drm_gem_shmem_prime_import_no_map
 #endif
 
 /* 6.13 added hrtimer_setup(), which sets the callback; 7.x has no other. */
