@@ -63,9 +63,14 @@ static inline u16 mkms_expand(u32 v, unsigned int bits)
 /**
  * struct mkms_rgb_format - where the channels of a packed RGB pixel are
  * @fourcc: the DRM format
- * @cpp: bytes per pixel; the pixel is a little-endian integer that wide
+ * @cpp: bytes per pixel; the pixel is a little-endian integer that wide.
+ *	0 for the grey formats of less than a byte a pixel (R1, R2, R4):
+ *	see mkms_read_grey().
  * @shift: lowest bit of red, green, blue and alpha
  * @bits: width of red, green, blue and alpha; 0 for no alpha
+ *
+ * A grey format (R1, R2, R4, R8) has one value a pixel, read as red,
+ * green and blue alike: the same shift and width for the three.
  */
 struct mkms_rgb_format {
 	u32 fourcc;
@@ -99,6 +104,12 @@ static const struct mkms_rgb_format mkms_rgb_formats[] = {
 	MKMS_RGB(ARGB16161616, 8, 32, 16, 0, 48, 16, 16, 16, 16),
 	MKMS_RGB(XBGR16161616, 8, 0, 16, 32, 0, 16, 16, 16, 0),
 	MKMS_RGB(ABGR16161616, 8, 0, 16, 32, 48, 16, 16, 16, 16),
+	MKMS_RGB(R8, 1, 0, 0, 0, 0, 8, 8, 8, 0),
+#ifdef DRM_FORMAT_R1	/* Linux 6.8 */
+	MKMS_RGB(R1, 0, 0, 0, 0, 0, 1, 1, 1, 0),
+	MKMS_RGB(R2, 0, 0, 0, 0, 0, 2, 2, 2, 0),
+	MKMS_RGB(R4, 0, 0, 0, 0, 0, 4, 4, 4, 0),
+#endif
 };
 
 static const struct mkms_rgb_format *mkms_rgb_format(u32 fourcc)
@@ -302,6 +313,8 @@ static struct mkms_pixel mkms_read_yuv(const struct mkms_hw_plane_regs *p,
 static inline u64 mkms_load(const u8 *p, unsigned int cpp)
 {
 	switch (cpp) {
+	case 1:
+		return *p;
 	case 2:
 		return get_unaligned_le16(p);
 	case 3:
@@ -331,6 +344,23 @@ static inline void mkms_store(u8 *p, unsigned int cpp, u64 v)
 		put_unaligned_le64(v, p);
 		break;
 	}
+}
+
+/*
+ * The pixel at column @s, line @t of a framebuffer of @bits (1, 2 or 4)
+ * a pixel, packed from a byte's high bits down: a grey level.
+ */
+static struct mkms_pixel mkms_read_grey(const struct mkms_hw_plane_regs *p,
+					unsigned int bits, unsigned int s,
+					unsigned int t)
+{
+	unsigned int bit = s * bits;
+	u8 byte = p->vaddr[(size_t)t * p->pitch + bit / 8];
+	u16 v = mkms_expand(byte >> (8 - bits - bit % 8), bits);
+
+	return (struct mkms_pixel) {
+		.a = MKMS_CHANNEL_MAX, .r = v, .g = v, .b = v,
+	};
 }
 
 /* @count pixels of format @f from @src, converted to mkms_pixel. */
@@ -667,7 +697,8 @@ static bool mkms_plane_unit(const struct mkms_hw_plane_regs *p)
 /*
  * A plane's part [@x1, @x2) of output line @y: a packed mkms_plane_unit()
  * plane line by line, any other pixel by pixel. @f is the plane's packed
- * format, or @yuv its YCbCr format, converted with @csc.
+ * format (with a cpp of 0 if less than a byte a pixel), or @yuv its YCbCr
+ * format, converted with @csc.
  */
 static void mkms_read_plane(const struct mkms_hw_plane_regs *p,
 			    const struct mkms_rgb_format *f,
@@ -683,6 +714,15 @@ static void mkms_read_plane(const struct mkms_hw_plane_regs *p,
 			mkms_plane_coords(p, x - p->dst.x1, y - p->dst.y1,
 					  &s, &t);
 			out[x - x1] = mkms_read_yuv(p, yuv, csc, s, t);
+		}
+		return;
+	}
+
+	if (!f->cpp) {
+		for (x = x1; x < x2; x++) {
+			mkms_plane_coords(p, x - p->dst.x1, y - p->dst.y1,
+					  &s, &t);
+			out[x - x1] = mkms_read_grey(p, f->bits[0], s, t);
 		}
 		return;
 	}

@@ -65,6 +65,12 @@ static const u32 mkms_plane_formats[] = {
 	DRM_FORMAT_P010,
 	DRM_FORMAT_P012,
 	DRM_FORMAT_P016,
+	DRM_FORMAT_R8,
+#ifdef DRM_FORMAT_R1	/* Linux 6.8 */
+	DRM_FORMAT_R1,
+	DRM_FORMAT_R2,
+	DRM_FORMAT_R4,
+#endif
 };
 
 static const u64 mkms_plane_modifiers[] = {

@@ -34,6 +34,12 @@
  *		colour encoded in it comes back through writeback as that
  *		colour quantized to the format, to within one 8-bit step.
  *
+ * SUBTEST: grey-formats
+ * Description: Every grey format the overlay lists (R1, R2, R4, R8) is
+ *		read right: a ramp of levels, the first pixel of a byte in
+ *		its high bits, comes back through writeback as greys, red,
+ *		green and blue alike, to within one 8-bit step.
+ *
  * SUBTEST: fb-offset
  * Description: A framebuffer that starts inside its buffer (offsets[0]
  *		past a first band of pixels) shows its own pixels, not those
@@ -74,6 +80,13 @@
 
 #include "igt.h"
 #include "dut.h"
+
+/* Linux 6.8's; older libdrm headers do not have them. */
+#ifndef DRM_FORMAT_R1
+#define DRM_FORMAT_R1	fourcc_code('R', '1', ' ', ' ')
+#define DRM_FORMAT_R2	fourcc_code('R', '2', ' ', ' ')
+#define DRM_FORMAT_R4	fourcc_code('R', '4', ' ', ' ')
+#endif
 
 IGT_TEST_DESCRIPTION("Check plane alpha, blend modes and zpos through writeback");
 
@@ -421,6 +434,75 @@ static void test_plane_formats(struct dut *d)
 	igt_info("%d formats checked\n", tested);
 	igt_assert_lt(0, tested);
 	scene_fini(d, &s);
+}
+
+/* The level of column @x of test_grey_formats()'s ramp, @bits wide. */
+static unsigned int grey_level(unsigned int x, int bits)
+{
+	return (x * 7 + 3) & ((1u << bits) - 1);
+}
+
+static void test_grey_formats(struct dut *d)
+{
+	static const struct {
+		uint32_t fourcc;
+		const char *name;
+		int bits;
+	} greys[] = {
+		{ DRM_FORMAT_R1, "R1", 1 }, { DRM_FORMAT_R2, "R2", 2 },
+		{ DRM_FORMAT_R4, "R4", 4 }, { DRM_FORMAT_R8, "R8", 8 },
+	};
+	uint64_t premulti;
+	struct scene s;
+	int tested = 0;
+
+	scene_init(d, &s);
+	igt_require_f(has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+			       "pixel blend mode") &&
+		      has_prop(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE, "zpos"),
+		      "no pixel blend mode or zpos\n");
+	premulti = enum_value(d->fd, s.overlay, DRM_MODE_OBJECT_PLANE,
+			      "pixel blend mode", "Pre-multiplied");
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(greys); i++) {
+		int bits = greys[i].bits, max = (1 << bits) - 1;
+		struct buffer ovl = s.ovl;
+
+		if (!plane_has_format(d, s.overlay, greys[i].fourcc))
+			continue;
+		/* A byte a pixel is room enough for any of them. */
+		dut_create_fb(d, &s.ovl, OVL_SIZE, OVL_SIZE, greys[i].fourcc, 8);
+		for (uint32_t y = 0; y < OVL_SIZE; y++) {
+			uint8_t *row = (uint8_t *)s.ovl.map +
+				       (size_t)y * s.ovl.pitch;
+
+			memset(row, 0, s.ovl.pitch);
+			for (uint32_t x = 0; x < OVL_SIZE; x++)
+				row[x * bits / 8] |= grey_level(x, bits) <<
+						     (8 - bits - x * bits % 8);
+		}
+		commit_and_capture(d, &s, premulti, 0xffff, 1, 0);
+		for (uint32_t x = 0; x < OVL_SIZE; x++) {
+			uint32_t got = out_pixel(d, &s, OVL_X + x,
+						 OVL_Y + OVL_SIZE / 2);
+			int want = (grey_level(x, bits) * 255 + max / 2) / max;
+
+			for (int c = 0; c < 3; c++) {
+				int have = (got >> (8 * c)) & 0xff;
+
+				igt_assert_f(abs(have - want) <= 1,
+					     "%s: column %u is 0x%08x, want grey %d\n",
+					     greys[i].name, x, got, want);
+			}
+		}
+		igt_debug("%s: checked\n", greys[i].name);
+		dut_free_fb(d, &s.ovl);
+		s.ovl = ovl;
+		tested++;
+	}
+	igt_info("%d grey formats checked\n", tested);
+	scene_fini(d, &s);
+	igt_require_f(tested, "the overlay lists no grey format\n");
 }
 
 /*
@@ -1049,6 +1131,10 @@ int igt_main()
 	igt_describe("Every packed RGB format the overlay lists is read right.");
 	igt_subtest("plane-formats")
 		test_plane_formats(&data);
+
+	igt_describe("R1, R2, R4 and R8 framebuffers show the greys of their levels.");
+	igt_subtest("grey-formats")
+		test_grey_formats(&data);
 
 	igt_describe("A framebuffer at an offset in its buffer shows its own pixels.");
 	igt_subtest("fb-offset")

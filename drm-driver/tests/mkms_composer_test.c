@@ -1122,6 +1122,91 @@ static void mkms_test_yuv_siting(struct kunit *test)
 	}
 }
 
+/* ---- Grey formats ----------------------------------------------------- */
+
+static const u32 mkms_test_greys[] = {
+	DRM_FORMAT_R8,
+#ifdef DRM_FORMAT_R1	/* Linux 6.8 */
+	DRM_FORMAT_R1,
+	DRM_FORMAT_R2,
+	DRM_FORMAT_R4,
+#endif
+};
+
+static void mkms_test_grey_desc(const u32 *fourcc, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%p4cc", fourcc);
+}
+
+KUNIT_ARRAY_PARAM(mkms_test_grey, mkms_test_greys, mkms_test_grey_desc);
+
+#define MKMS_TEST_GREY_W	12
+#define MKMS_TEST_GREY_PITCH	16
+
+/* The level of pixel (@x, @y) of the test framebuffer, @bits wide. */
+static unsigned int mkms_test_grey_level(unsigned int x, unsigned int y,
+					 unsigned int bits)
+{
+	return (x * 5 + y * 3) & (BIT(bits) - 1);
+}
+
+/*
+ * Every pixel of a grey format (R1, R2, R4, R8) is the grey of its level,
+ * red, green and blue alike: the first pixel of a byte is in its high
+ * bits, as drm_fourcc.h defines them. Read line by line (R8 unrotated),
+ * then from a source that starts inside a byte, reflected.
+ */
+static void mkms_test_grey(struct kunit *test)
+{
+	const u32 *fourcc = test->param_value;
+	const struct drm_format_info *info = drm_format_info(*fourcc);
+	unsigned int bits = drm_format_info_bpp(info, 0);
+	unsigned int max = BIT(bits) - 1, w = MKMS_TEST_GREY_W, h = 2;
+	struct mkms_hw_plane_regs plane;
+	struct mkms_hw_wb_regs *wb;
+	unsigned int x, y, s, grey;
+	char where[24];
+	u8 *fb;
+
+	fb = kunit_kzalloc(test, MKMS_TEST_GREY_PITCH * h, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fb);
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			fb[y * MKMS_TEST_GREY_PITCH + x * bits / 8] |=
+				mkms_test_grey_level(x, y, bits) <<
+				(8 - bits - x * bits % 8);
+	plane = mkms_test_plane(*fourcc, info->cpp[0], fb, w, h, 0, 0, 0);
+	plane.pitch = MKMS_TEST_GREY_PITCH;
+
+	wb = mkms_test_wb(test, DRM_FORMAT_XRGB16161616, 8, w, h);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, w, h, wb,
+						false, NULL), 0);
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++) {
+			grey = mkms_test_grey_level(x, y, bits) * 0xffff / max;
+			snprintf(where, sizeof(where), "(%u, %u)", x, y);
+			mkms_test_expect_rgb16(test, mkms_test_wb_pixel(wb, x, y),
+					       grey, grey, grey, where);
+		}
+
+	/* Columns 3 to 10, shown reflected at (1, 0). */
+	plane.src = DRM_RECT_INIT(3 << 16, 0, 8 << 16, h << 16);
+	plane.dst = DRM_RECT_INIT(1, 0, 8, h);
+	plane.rotation = DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_X;
+	wb = mkms_test_wb(test, DRM_FORMAT_XRGB16161616, 8, w, h);
+	KUNIT_ASSERT_EQ(test, mkms_test_compose(test, &plane, 1, w, h, wb,
+						false, NULL), 0);
+	for (y = 0; y < h; y++)
+		for (x = 1; x < 9; x++) {
+			s = 3 + 8 - x;
+			grey = mkms_test_grey_level(s, y, bits) * 0xffff / max;
+			snprintf(where, sizeof(where), "reflected (%u, %u)",
+				 x, y);
+			mkms_test_expect_rgb16(test, mkms_test_wb_pixel(wb, x, y),
+					       grey, grey, grey, where);
+		}
+}
+
 /* ---- The fast paths against the blender ------------------------------- */
 
 #define MKMS_TEST_W	16
@@ -1359,6 +1444,7 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE(mkms_test_background),
 	KUNIT_CASE_PARAM(mkms_test_yuv_colour, mkms_test_yuv_gen_params),
 	KUNIT_CASE(mkms_test_yuv_siting),
+	KUNIT_CASE_PARAM(mkms_test_grey, mkms_test_grey_gen_params),
 	{}
 };
 
