@@ -311,6 +311,14 @@ static int mkms_crtc_atomic_check(struct drm_crtc *crtc,
 	struct drm_crtc_state *crtc_state =
 		drm_atomic_get_new_crtc_state(state, crtc);
 
+	/* An async flip swaps framebuffers, nothing more: see mkms_plane.c. */
+	if (crtc_state->async_flip &&
+	    drm_atomic_crtc_needs_modeset(crtc_state)) {
+		drm_dbg_atomic(crtc->dev, "[CRTC:%d:%s] modeset in an async flip\n",
+			       crtc->base.id, crtc->name);
+		return -EINVAL;
+	}
+
 	return mkms_crtc_check_lut(crtc, crtc_state->degamma_lut,
 				   "DEGAMMA_LUT") ?:
 	       mkms_crtc_check_lut(crtc, crtc_state->gamma_lut, "GAMMA_LUT");
@@ -346,9 +354,15 @@ static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 	if (!event)
 		return;
 
+	/*
+	 * An async flip is done as soon as the planes are programmed: from
+	 * then on the composer reads the new framebuffers and no longer the
+	 * old ones (mkms_hw_plane_update()), so its event does not wait for
+	 * a vblank. It carries the latest vblank's sequence and time.
+	 */
 	crtc->state->event = NULL;
 	spin_lock_irq(&crtc->dev->event_lock);
-	if (drm_crtc_vblank_get(crtc) == 0)
+	if (!crtc->state->async_flip && drm_crtc_vblank_get(crtc) == 0)
 		drm_crtc_arm_vblank_event(crtc, event);
 	else
 		drm_crtc_send_vblank_event(crtc, event);

@@ -133,6 +133,7 @@ static int mkms_modeset_init(struct mkms_device *mkms,
 	drm->mode_config.funcs = &mkms_mode_config_funcs;
 	drm->mode_config.helper_private = &mkms_mode_config_helpers;
 	drm->mode_config.normalize_zpos = true;
+	drm->mode_config.async_page_flip = true;
 
 	/*
 	 * In this order, so that the first connector is the first CRTC's

@@ -78,11 +78,60 @@ static const u64 mkms_plane_modifiers[] = {
 	DRM_FORMAT_MOD_INVALID
 };
 
+/*
+ * What an async flip can show: a linear framebuffer of one plane (packed
+ * RGB or grey), whose address alone changes, on the primary plane (the
+ * core asks other planes through .atomic_async_check, which mkms has not);
+ * a YCbCr framebuffer keeps its chroma elsewhere. Where the core has it,
+ * this also gives the planes their IN_FORMATS_ASYNC property.
+ */
+static bool mkms_plane_format_mod_supported_async(struct drm_plane *plane,
+						  u32 format, u64 modifier)
+{
+	return plane->type == DRM_PLANE_TYPE_PRIMARY &&
+	       modifier == DRM_FORMAT_MOD_LINEAR &&
+	       drm_format_info(format)->num_planes == 1;
+}
+
 static const struct drm_plane_funcs mkms_plane_funcs = {
 	.update_plane		= drm_atomic_helper_update_plane,
 	.disable_plane		= drm_atomic_helper_disable_plane,
+	MKMS_PLANE_ASYNC_FORMATS
 	DRM_GEM_SHADOW_PLANE_FUNCS,
 };
+
+/*
+ * An async flip (drm_crtc_state.async_flip) swaps the framebuffer a plane
+ * shows and nothing else: the DRM core refuses every other property
+ * change in such a commit, and mkms_crtc_atomic_check() a modeset. The
+ * new framebuffer must have a format the flip can show and the format,
+ * modifier and pitch of the one it replaces, both on screen: the rules of
+ * display hardware whose immediate flips change the scanout address alone
+ * (i915's refuses the same changes), so that a compositor meets them here
+ * first. A plane whose framebuffer stays is no flip and always passes.
+ */
+static int mkms_plane_check_async_flip(struct drm_plane *plane,
+				       const struct drm_plane_state *old_state,
+				       const struct drm_plane_state *new_state)
+{
+	const struct drm_framebuffer *old = old_state->fb, *new = new_state->fb;
+
+	if (old == new)
+		return 0;
+	if (old && new && old_state->visible && new_state->visible &&
+	    mkms_plane_format_mod_supported_async(plane, new->format->format,
+						  new->modifier) &&
+	    old->format->format == new->format->format &&
+	    old->modifier == new->modifier &&
+	    old->pitches[0] == new->pitches[0])
+		return 0;
+
+	drm_dbg_atomic(plane->dev,
+		       "[PLANE:%d:%s] cannot flip async from [FB:%d] to [FB:%d]\n",
+		       plane->base.id, plane->name, old ? old->base.id : 0,
+		       new ? new->base.id : 0);
+	return -EINVAL;
+}
 
 static int mkms_plane_atomic_check(struct drm_plane *plane,
 				   struct drm_atomic_state *state)
@@ -92,6 +141,7 @@ static int mkms_plane_atomic_check(struct drm_plane *plane,
 	const struct drm_framebuffer *fb = plane_state->fb;
 	struct drm_crtc_state *crtc_state = NULL;
 	int min_scale = MKMS_MIN_SCALE, max_scale = MKMS_MAX_SCALE;
+	int ret;
 
 	/*
 	 * The core lets a subsampled framebuffer have a last chroma column
@@ -116,9 +166,16 @@ static int mkms_plane_atomic_check(struct drm_plane *plane,
 		max_scale = DRM_PLANE_NO_SCALING;
 	}
 
-	return drm_atomic_helper_check_plane_state(plane_state, crtc_state,
-						   min_scale, max_scale,
-						   true, true);
+	ret = drm_atomic_helper_check_plane_state(plane_state, crtc_state,
+						  min_scale, max_scale,
+						  true, true);
+	if (ret || !crtc_state || !crtc_state->async_flip)
+		return ret;
+
+	return mkms_plane_check_async_flip(plane,
+					   drm_atomic_get_old_plane_state(state,
+									  plane),
+					   plane_state);
 }
 
 /* The chroma planes of a YCbCr framebuffer, and how to read them. */

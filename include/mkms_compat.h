@@ -211,6 +211,20 @@ static inline u64 mkms_crtc_background(const struct drm_crtc_state *state)
 #endif
 
 /*
+ * 6.16 added drm_plane_funcs.format_mod_supported_async, from which the
+ * core makes a plane's IN_FORMATS_ASYNC property. Put
+ * MKMS_PLANE_ASYNC_FORMATS in the drm_plane_funcs initializer; the hook
+ * is mkms_plane_format_mod_supported_async(). Before 6.16 it is nothing,
+ * and userspace learns which flips can be async by trying them.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define MKMS_PLANE_ASYNC_FORMATS \
+	.format_mod_supported_async = mkms_plane_format_mod_supported_async,
+#else
+#define MKMS_PLANE_ASYNC_FORMATS
+#endif
+
+/*
  * 6.13 made symbol namespaces string literals: the KUnit tests import the
  * one EXPORT_SYMBOL_IF_KUNIT() exports to with MKMS_IMPORT_KUNIT_NS().
  */
