@@ -173,6 +173,17 @@ int dut_module_params(struct dut *d)
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* Set mkms's fault injection file @knob in @d's debugfs to @value. */
+void dut_knob_set(struct dut *d, const char *knob, const char *value)
+{
+	int dir = igt_debugfs_dir(d->fd);
+
+	igt_assert_fd(dir);
+	igt_assert_f(igt_sysfs_set(dir, knob, value), "set %s to %s: %s\n",
+		     knob, value, strerror(errno));
+	close(dir);
+}
+
 /* ---- Display ------------------------------------------------------------ */
 
 uint32_t dut_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)

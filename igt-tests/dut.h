@@ -62,6 +62,7 @@ void dut_unbind(struct dut *d);
 void dut_bind(struct dut *d);
 bool dut_module_name(struct dut *d, char *name, size_t len);
 int dut_module_params(struct dut *d);
+void dut_knob_set(struct dut *d, const char *knob, const char *value);
 
 /* Display */
 uint32_t dut_prop_id(int fd, uint32_t obj, uint32_t type, const char *name);

@@ -145,23 +145,13 @@ static bool has_fault_injection(struct dut *d)
 	return has;
 }
 
-static void knob_set(struct dut *d, const char *knob, const char *value)
-{
-	int dir = igt_debugfs_dir(d->fd);
-
-	igt_assert_fd(dir);
-	igt_assert_f(igt_sysfs_set(dir, knob, value), "set %s to %s: %s\n",
-		     knob, value, strerror(errno));
-	close(dir);
-}
-
 static void stall_commits(struct dut *d, const char *point, int ms)
 {
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%d", ms);
-	knob_set(d, MKMS_DEBUGFS_STALL_MS, buf);
-	knob_set(d, MKMS_DEBUGFS_STALL_POINT, point);
+	dut_knob_set(d, MKMS_DEBUGFS_STALL_MS, buf);
+	dut_knob_set(d, MKMS_DEBUGFS_STALL_POINT, point);
 }
 
 /* Wait until a commit sits at the stall point. */
@@ -336,7 +326,7 @@ static void test_vblank_wait(struct dut *d)
 	pthread_t thread;
 	void *ret;
 
-	knob_set(d, MKMS_DEBUGFS_VBLANK_STOP, "1");
+	dut_knob_set(d, MKMS_DEBUGFS_VBLANK_STOP, "1");
 	igt_assert(pthread_create(&thread, NULL, vblank_waiter, d) == 0);
 	usleep(200000);	/* let it block: no vblank will come */
 	dut_unbind(d);
@@ -436,7 +426,7 @@ static void test_writeback(struct dut *d)
 	int32_t fence = -1;
 
 	dut_create_buffer(d, &out, 0);
-	knob_set(d, MKMS_DEBUGFS_VBLANK_STOP, "1");
+	dut_knob_set(d, MKMS_DEBUGFS_VBLANK_STOP, "1");
 	stall_commits(d, MKMS_STALL_AFTER_HW, STALL_MS);
 	req = drmModeAtomicAlloc();
 	dut_add(req, d, wb, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", d->crtc_id);
