@@ -82,8 +82,8 @@ static const u64 mkms_plane_modifiers[] = {
  * What an async flip can show: a linear framebuffer of one plane (packed
  * RGB or grey), whose address alone changes, on the primary plane (the
  * core asks other planes through .atomic_async_check, which mkms has not);
- * a YCbCr framebuffer keeps its chroma elsewhere. Where the core has it,
- * this also gives the planes their IN_FORMATS_ASYNC property.
+ * a YCbCr framebuffer keeps its chroma elsewhere. This is also what the
+ * planes' IN_FORMATS_ASYNC property lists (see mkms_compat.h).
  */
 static bool mkms_plane_format_mod_supported_async(struct drm_plane *plane,
 						  u32 format, u64 modifier)
@@ -328,6 +328,10 @@ struct drm_plane *mkms_plane_create(struct mkms_device *mkms,
 	mplane->slot = slot;
 	drm_plane_helper_add(&mplane->base, &mkms_plane_helper_funcs);
 	ret = mkms_plane_add_properties(mkms, &mplane->base, pipe, slot);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = mkms_plane_attach_async_formats(&mplane->base,
+					      mkms_plane_format_mod_supported_async);
 	if (ret)
 		return ERR_PTR(ret);
 	/* A hint only: the virtual scanout reads the whole plane every frame. */

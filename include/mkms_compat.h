@@ -14,8 +14,10 @@
 #define MKMS_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/overflow.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/version.h>
 
 #include <drm/drm_atomic.h>
@@ -26,6 +28,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_property.h>
 #include <drm/drm_writeback.h>
 
 /* 6.12 moved <asm/unaligned.h> to <linux/unaligned.h>. */
@@ -211,17 +214,96 @@ static inline u64 mkms_crtc_background(const struct drm_crtc_state *state)
 #endif
 
 /*
- * 6.16 added drm_plane_funcs.format_mod_supported_async, from which the
- * core makes a plane's IN_FORMATS_ASYNC property. Put
- * MKMS_PLANE_ASYNC_FORMATS in the drm_plane_funcs initializer; the hook
- * is mkms_plane_format_mod_supported_async(). Before 6.16 it is nothing,
- * and userspace learns which flips can be async by trying them.
+ * 6.16 added the IN_FORMATS_ASYNC plane property and
+ * drm_plane_funcs.format_mod_supported_async, from which the core makes it
+ * for every plane. Put MKMS_PLANE_ASYNC_FORMATS in the drm_plane_funcs
+ * initializer, whose hook is mkms_plane_format_mod_supported_async(), and
+ * call mkms_plane_attach_async_formats() on each plane once it exists: on
+ * 6.16 and later it does nothing.
+ *
+ * Before 6.16 the shim makes the same property. A driver that does async
+ * flips and has IN_FORMATS but no IN_FORMATS_ASYNC leaves userspace to
+ * guess what can flip async: IGT warns about it in every test that sets up
+ * the display. The blob is the core's (struct drm_format_modifier_blob over
+ * the plane's formats and modifiers, a format's bit set where @supported
+ * says so); the property and the blob are on the mode config's lists, so
+ * drm_mode_config_cleanup() frees them with the core's own.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
 #define MKMS_PLANE_ASYNC_FORMATS \
 	.format_mod_supported_async = mkms_plane_format_mod_supported_async,
+
+static inline int
+mkms_plane_attach_async_formats(struct drm_plane *plane,
+				bool (*supported)(struct drm_plane *plane,
+						  u32 format, u64 modifier))
+{
+	return 0;
+}
 #else
 #define MKMS_PLANE_ASYNC_FORMATS
+
+static inline int
+mkms_plane_attach_async_formats(struct drm_plane *plane,
+				bool (*supported)(struct drm_plane *plane,
+						  u32 format, u64 modifier))
+{
+	struct drm_device *dev = plane->dev;
+	size_t formats_size = array_size(plane->format_count, sizeof(u32));
+	struct drm_format_modifier_blob *head;
+	struct drm_format_modifier *mod;
+	struct drm_property_blob *blob;
+	struct drm_property *prop;
+	unsigned int i, j;
+	bool found = false;
+
+	/* The format bitmasks have 64 bits: the core's blob has this limit. */
+	if (plane->format_count > 64)
+		return -EINVAL;
+
+	/* One property per device: the first plane makes it. */
+	list_for_each_entry(prop, &dev->mode_config.property_list, head) {
+		if (!strcmp(prop->name, "IN_FORMATS_ASYNC")) {
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		prop = drm_property_create(dev, DRM_MODE_PROP_IMMUTABLE |
+					   DRM_MODE_PROP_BLOB,
+					   "IN_FORMATS_ASYNC", 0);
+		if (!prop)
+			return -ENOMEM;
+	}
+
+	blob = drm_property_create_blob(dev, sizeof(*head) +
+					ALIGN(formats_size, 8) +
+					plane->modifier_count * sizeof(*mod),
+					NULL);
+	if (IS_ERR(blob))
+		return PTR_ERR(blob);
+
+	head = blob->data;
+	head->version = FORMAT_BLOB_CURRENT;
+	head->count_formats = plane->format_count;
+	head->formats_offset = sizeof(*head);
+	head->count_modifiers = plane->modifier_count;
+	head->modifiers_offset = ALIGN(head->formats_offset + formats_size, 8);
+	memcpy((void *)head + head->formats_offset, plane->format_types,
+	       formats_size);
+
+	mod = (void *)head + head->modifiers_offset;
+	for (i = 0; i < plane->modifier_count; i++, mod++) {
+		for (j = 0; j < plane->format_count; j++)
+			if (supported(plane, plane->format_types[j],
+				      plane->modifiers[i]))
+				mod->formats |= BIT_ULL(j);
+		mod->modifier = plane->modifiers[i];
+	}
+
+	drm_object_attach_property(&plane->base, prop, blob->base.id);
+	return 0;
+}
 #endif
 
 /*
