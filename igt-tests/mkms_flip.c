@@ -19,9 +19,17 @@
  *		in a TEST_ONLY commit too, and the plane keeps its
  *		framebuffer; the same framebuffers pass a vsynced TEST_ONLY
  *		flip, and a valid async TEST_ONLY flip changes nothing.
+ *
+ * SUBTEST: async-formats
+ * Description: Every plane has an IN_FORMATS_ASYNC blob over the formats
+ *		of its IN_FORMATS blob (made by mkms where the core predates
+ *		it, Linux 6.16); the primary plane's says that linear
+ *		XRGB8888 and ARGB8888 flip async and NV12 does not, the other
+ *		planes' that nothing does.
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -281,6 +289,121 @@ static void test_async_flip_refused(struct dut *d)
 	dut_free_fb(d, &nv12[1]);
 }
 
+/* The blob of @plane's format blob property @name; free it. */
+static drmModePropertyBlobRes *format_blob(struct dut *d, uint32_t plane,
+					   const char *name)
+{
+	uint32_t prop = dut_prop_id(d->fd, plane, DRM_MODE_OBJECT_PLANE, name);
+	uint64_t id = dut_prop_value(d->fd, plane, DRM_MODE_OBJECT_PLANE,
+				     prop);
+	drmModePropertyBlobRes *blob = drmModeGetPropertyBlob(d->fd, id);
+	const struct drm_format_modifier_blob *head;
+
+	igt_assert_f(blob, "plane %u: %s is blob %" PRIu64 ", which is not there\n",
+		     plane, name, id);
+	head = blob->data;
+	igt_assert_f(blob->length >= sizeof(*head) &&
+		     head->version == FORMAT_BLOB_CURRENT &&
+		     head->formats_offset + head->count_formats * 4 <=
+		     blob->length &&
+		     head->modifiers_offset + head->count_modifiers *
+		     sizeof(struct drm_format_modifier) <= blob->length,
+		     "plane %u: %s is no format blob\n", plane, name);
+	return blob;
+}
+
+static const uint32_t *blob_formats(const drmModePropertyBlobRes *blob)
+{
+	const struct drm_format_modifier_blob *head = blob->data;
+
+	return (const uint32_t *)((const char *)blob->data +
+				  head->formats_offset);
+}
+
+/* Whether @blob pairs @fourcc with @modifier. */
+static bool blob_has(const drmModePropertyBlobRes *blob, uint32_t fourcc,
+		     uint64_t modifier)
+{
+	const struct drm_format_modifier_blob *head = blob->data;
+	const struct drm_format_modifier *mod =
+		(const void *)((const char *)blob->data + head->modifiers_offset);
+
+	for (uint32_t i = 0; i < head->count_modifiers; i++) {
+		if (mod[i].modifier != modifier)
+			continue;
+		for (uint32_t j = 0; j < 64; j++) {
+			uint32_t f = mod[i].offset + j;
+
+			if (f < head->count_formats &&
+			    (mod[i].formats >> j & 1) &&
+			    blob_formats(blob)[f] == fourcc)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The number of format and modifier pairs @blob has. */
+static unsigned int blob_pairs(const drmModePropertyBlobRes *blob)
+{
+	const struct drm_format_modifier_blob *head = blob->data;
+	const struct drm_format_modifier *mod =
+		(const void *)((const char *)blob->data + head->modifiers_offset);
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < head->count_modifiers; i++)
+		n += __builtin_popcountll(mod[i].formats);
+	return n;
+}
+
+static void test_async_formats(struct dut *d)
+{
+	drmModePlaneRes *planes;
+	uint64_t cap = 0;
+
+	igt_require_f(!drmGetCap(d->fd, DRM_CAP_ASYNC_PAGE_FLIP, &cap) && cap,
+		      "the driver has no async page flips\n");
+	planes = drmModeGetPlaneResources(d->fd);
+	igt_assert(planes);
+	for (uint32_t i = 0; i < planes->count_planes; i++) {
+		uint32_t id = planes->planes[i];
+		drmModePropertyBlobRes *sync = format_blob(d, id, "IN_FORMATS");
+		drmModePropertyBlobRes *async = format_blob(d, id,
+							    "IN_FORMATS_ASYNC");
+		const struct drm_format_modifier_blob *hs = sync->data;
+		const struct drm_format_modifier_blob *ha = async->data;
+		uint64_t type = dut_prop_value(d->fd, id, DRM_MODE_OBJECT_PLANE,
+					       dut_prop_id(d->fd, id,
+							   DRM_MODE_OBJECT_PLANE,
+							   "type"));
+
+		igt_assert_f(ha->count_formats == hs->count_formats &&
+			     !memcmp(blob_formats(async), blob_formats(sync),
+				     hs->count_formats * 4),
+			     "plane %u: IN_FORMATS_ASYNC lists other formats than IN_FORMATS\n",
+			     id);
+		if (type == DRM_PLANE_TYPE_PRIMARY) {
+			igt_assert_f(blob_has(async, DRM_FORMAT_XRGB8888,
+					      DRM_FORMAT_MOD_LINEAR) &&
+				     blob_has(async, DRM_FORMAT_ARGB8888,
+					      DRM_FORMAT_MOD_LINEAR),
+				     "primary plane %u: linear XRGB8888 or ARGB8888 cannot flip async\n",
+				     id);
+			igt_assert_f(!blob_has(async, DRM_FORMAT_NV12,
+					       DRM_FORMAT_MOD_LINEAR),
+				     "primary plane %u: NV12 flips async\n",
+				     id);
+		} else {
+			igt_assert_f(blob_pairs(async) == 0,
+				     "plane %u of type %" PRIu64 ": %u formats flip async\n",
+				     id, type, blob_pairs(async));
+		}
+		drmModeFreePropertyBlob(sync);
+		drmModeFreePropertyBlob(async);
+	}
+	drmModeFreePlaneResources(planes);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -296,6 +419,10 @@ int igt_main()
 	igt_describe("Async flips that change more than the address are refused.");
 	igt_subtest("async-flip-refused")
 		test_async_flip_refused(&data);
+
+	igt_describe("IN_FORMATS_ASYNC says what can flip async, on every plane.");
+	igt_subtest("async-formats")
+		test_async_formats(&data);
 
 	igt_fixture()
 		dut_close(&data);
