@@ -40,6 +40,16 @@
  *		its high bits, comes back through writeback as greys, red,
  *		green and blue alike, to within one 8-bit step.
  *
+ * SUBTEST: yuv-formats
+ * Description: Every YCbCr format the overlay lists (NV12 to NV42, the
+ *		three-plane YUV/YVU ones, P010, P012, P016) is read right:
+ *		four quadrants of colours encoded with BT.709 in limited
+ *		range come back through writeback as the colours their codes
+ *		decode to, to within one 8-bit step; NV12 also with BT.601
+ *		and BT.2020 in both ranges. The chroma of each quadrant has
+ *		its own samples, so a plane read at the wrong place, pitch or
+ *		subsampling, or Cb and Cr swapped, shows.
+ *
  * SUBTEST: fb-offset
  * Description: A framebuffer that starts inside its buffer (offsets[0]
  *		past a first band of pixels) shows its own pixels, not those
@@ -503,6 +513,279 @@ static void test_grey_formats(struct dut *d)
 	igt_info("%d grey formats checked\n", tested);
 	scene_fini(d, &s);
 	igt_require_f(tested, "the overlay lists no grey format\n");
+}
+
+/*
+ * A YCbCr format: @planes planes (2: Y then CbCr pairs; 3: Y, Cb, Cr), a
+ * chroma sample per @hsub x @vsub luma samples, Cr before Cb if
+ * @cr_first, samples of @size bytes holding @depth bits at the top.
+ */
+struct yuv_format {
+	uint32_t fourcc;
+	const char *name;
+	int planes, hsub, vsub;
+	bool cr_first;
+	int size, depth;
+};
+
+#define YUV(f, p, h, v, cr, sz, dp) \
+	{ DRM_FORMAT_##f, #f, p, h, v, cr, sz, dp }
+
+static const struct yuv_format yuv_formats[] = {
+	YUV(NV12, 2, 2, 2, false, 1, 8),
+	YUV(NV21, 2, 2, 2, true, 1, 8),
+	YUV(NV16, 2, 2, 1, false, 1, 8),
+	YUV(NV61, 2, 2, 1, true, 1, 8),
+	YUV(NV24, 2, 1, 1, false, 1, 8),
+	YUV(NV42, 2, 1, 1, true, 1, 8),
+	YUV(YUV420, 3, 2, 2, false, 1, 8),
+	YUV(YVU420, 3, 2, 2, true, 1, 8),
+	YUV(YUV422, 3, 2, 1, false, 1, 8),
+	YUV(YVU422, 3, 2, 1, true, 1, 8),
+	YUV(YUV444, 3, 1, 1, false, 1, 8),
+	YUV(YVU444, 3, 1, 1, true, 1, 8),
+	YUV(P010, 2, 2, 2, false, 2, 10),
+	YUV(P012, 2, 2, 2, false, 2, 12),
+	YUV(P016, 2, 2, 2, false, 2, 16),
+};
+
+/* An encoding's Kr and Kb (ITU-R BT.601, BT.709, BT.2020). */
+struct yuv_encoding {
+	const char *name;
+	double kr, kb;
+};
+
+static const struct yuv_encoding bt601 = { "ITU-R BT.601 YCbCr", 0.299, 0.114 };
+static const struct yuv_encoding bt709 = { "ITU-R BT.709 YCbCr", 0.2126, 0.0722 };
+static const struct yuv_encoding bt2020 = { "ITU-R BT.2020 YCbCr", 0.2627, 0.0593 };
+
+/*
+ * The scale and offsets of codes of @depth bits (ITU-T H.273): in limited
+ * range luma 16 to 235 and chroma 16 to 240, times 2^(depth - 8); in
+ * full range 0 to 2^depth - 1, chroma centred on 2^(depth - 1).
+ */
+static void yuv_range(bool full, int depth, double *y_off, double *y_span,
+		      double *c_span)
+{
+	double step = 1 << (depth - 8);
+
+	*y_off = full ? 0 : 16 * step;
+	*y_span = full ? (1 << depth) - 1 : 219 * step;
+	*c_span = full ? (1 << depth) - 1 : 224 * step;
+}
+
+/* The codes of 8-bit RGB colour @rgb, rounded to @depth bits. */
+static void yuv_encode(const struct yuv_encoding *e, bool full, int depth,
+		       uint32_t rgb, unsigned int code[3])
+{
+	double r = (rgb >> 16 & 0xff) / 255.0, g = (rgb >> 8 & 0xff) / 255.0;
+	double b = (rgb & 0xff) / 255.0, y_off, y_span, c_span;
+	double y = e->kr * r + (1 - e->kr - e->kb) * g + e->kb * b;
+	double c_off = 1 << (depth - 1);
+
+	yuv_range(full, depth, &y_off, &y_span, &c_span);
+	code[0] = y_off + y * y_span + 0.5;
+	code[1] = c_off + (b - y) / (2 * (1 - e->kb)) * c_span + 0.5;
+	code[2] = c_off + (r - y) / (2 * (1 - e->kr)) * c_span + 0.5;
+}
+
+static int channel8(double v)
+{
+	return v <= 0 ? 0 : v >= 1 ? 255 : (int)(v * 255 + 0.5);
+}
+
+/* What @code decodes to, as an 8-bit RGB colour. */
+static uint32_t yuv_decode(const struct yuv_encoding *e, bool full, int depth,
+			   const unsigned int code[3])
+{
+	double y_off, y_span, c_span, c_off = 1 << (depth - 1);
+	double y, cb, cr, r, g, b;
+
+	yuv_range(full, depth, &y_off, &y_span, &c_span);
+	y = (code[0] - y_off) / y_span;
+	cb = (code[1] - c_off) / c_span;
+	cr = (code[2] - c_off) / c_span;
+	r = y + 2 * (1 - e->kr) * cr;
+	b = y + 2 * (1 - e->kb) * cb;
+	g = (y - e->kr * r - e->kb * b) / (1 - e->kr - e->kb);
+	return channel8(r) << 16 | channel8(g) << 8 | channel8(b);
+}
+
+static void put_sample(uint8_t *p, const struct yuv_format *f,
+		       unsigned int code)
+{
+	unsigned int v = code << (8 * f->size - f->depth);
+
+	p[0] = v;
+	if (f->size == 2)
+		p[1] = v >> 8;
+}
+
+/* The quadrants of test_yuv_formats()' overlay: top left, top right, ... */
+static const uint32_t yuv_quadrants[4] = {
+	0xc03020, 0x30c060, 0x2040d0, 0x909090,
+};
+
+/*
+ * s->ovl as an OVL_SIZE square framebuffer of format @f, its quadrants
+ * yuv_quadrants[] encoded with @e in @full or limited range, in one dumb
+ * buffer whose planes share a pitch and follow each other.
+ */
+static void create_yuv_fb(struct dut *d, struct scene *s,
+			  const struct yuv_format *f,
+			  const struct yuv_encoding *e, bool full)
+{
+	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
+	const uint32_t n = OVL_SIZE;
+	struct buffer *b = &s->ovl;
+	uint8_t *base;
+	uint64_t offset;
+
+	/* Room for a row of CbCr pairs at full resolution, and 3 planes. */
+	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, 2 * n * f->size, 3 * n,
+					      8, 0, &b->handle, &b->pitch,
+					      &b->size), 0);
+	for (int i = 0; i < f->planes; i++) {
+		handles[i] = b->handle;
+		pitches[i] = b->pitch;
+		offsets[i] = i * b->pitch * n;
+	}
+	igt_assert_f(drmModeAddFB2(d->fd, n, n, f->fourcc, handles, pitches,
+				   offsets, &b->fb_id, 0) == 0,
+		     "AddFB2 %s: %s\n", f->name, strerror(errno));
+	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      d->fd, offset);
+	igt_assert(b->map != MAP_FAILED);
+	base = (uint8_t *)b->map;
+	memset(base, 0, b->size);
+
+	for (uint32_t y = 0; y < n; y++) {
+		for (uint32_t x = 0; x < n; x++) {
+			int q = (y >= n / 2) * 2 + (x >= n / 2);
+			unsigned int code[3];
+			uint32_t cx = x / f->hsub, cy = y / f->vsub;
+			uint8_t *cb, *cr;
+
+			yuv_encode(e, full, f->depth, yuv_quadrants[q], code);
+			put_sample(base + y * b->pitch + x * f->size, f,
+				   code[0]);
+			if (x % f->hsub || y % f->vsub)
+				continue;
+			if (f->planes == 2) {
+				cb = base + offsets[1] + cy * b->pitch +
+				     cx * 2 * f->size;
+				cr = cb + f->size;
+			} else {
+				cb = base + offsets[1] + cy * b->pitch +
+				     cx * f->size;
+				cr = base + offsets[2] + cy * b->pitch +
+				     cx * f->size;
+			}
+			if (f->cr_first) {
+				uint8_t *t = cb;
+
+				cb = cr;
+				cr = t;
+			}
+			put_sample(cb, f, code[1]);
+			put_sample(cr, f, code[2]);
+		}
+	}
+}
+
+/* Show @f's quadrants with @e and @full, and check the middle of each. */
+static void check_yuv(struct dut *d, struct scene *s,
+		      const struct yuv_format *f,
+		      const struct yuv_encoding *e, bool full)
+{
+	const char *range = full ? "YCbCr full range" : "YCbCr limited range";
+	uint32_t o = s->overlay, t = DRM_MODE_OBJECT_PLANE;
+	struct buffer ovl = s->ovl;
+	drmModeAtomicReq *req;
+
+	create_yuv_fb(d, s, f, e, full);
+	req = drmModeAtomicAlloc();
+	add_overlay(req, d, s, OVL_SIZE, OVL_SIZE, OVL_SIZE, OVL_SIZE);
+	dut_add(req, d, o, t, "COLOR_ENCODING",
+		enum_value(d->fd, o, t, "COLOR_ENCODING", e->name));
+	dut_add(req, d, o, t, "COLOR_RANGE",
+		enum_value(d->fd, o, t, "COLOR_RANGE", range));
+	/* Opaque and on top, whatever the subtests before left. */
+	if (has_prop(d->fd, o, t, "alpha"))
+		dut_add(req, d, o, t, "alpha", 0xffff);
+	if (has_prop(d->fd, o, t, "zpos")) {
+		dut_add(req, d, o, t, "zpos", 1);
+		dut_add(req, d, d->plane_id, t, "zpos", 0);
+	}
+	capture(req, d, s, f->name);
+
+	for (int q = 0; q < 4; q++) {
+		int x = OVL_X + OVL_SIZE / 4 + (q % 2) * OVL_SIZE / 2;
+		int y = OVL_Y + OVL_SIZE / 4 + (q / 2) * OVL_SIZE / 2;
+		uint32_t got = out_pixel(d, s, x, y), want;
+		unsigned int code[3];
+
+		yuv_encode(e, full, f->depth, yuv_quadrants[q], code);
+		want = yuv_decode(e, full, f->depth, code);
+		for (int c = 0; c < 3; c++) {
+			int have = (got >> (8 * c)) & 0xff;
+			int w = (want >> (8 * c)) & 0xff;
+
+			igt_assert_f(abs(have - w) <= 1,
+				     "%s, %s, %s: quadrant %d is 0x%06x, want 0x%06x (codes %u %u %u)\n",
+				     f->name, e->name, range, q,
+				     got & 0xffffff, want, code[0], code[1],
+				     code[2]);
+		}
+	}
+	igt_debug("%s, %s, %s: checked\n", f->name, e->name, range);
+	dut_free_fb(d, &s->ovl);
+	s->ovl = ovl;
+}
+
+static void test_yuv_formats(struct dut *d)
+{
+	static const struct yuv_encoding *const encodings[] = {
+		&bt601, &bt709, &bt2020,
+	};
+	uint32_t o, t = DRM_MODE_OBJECT_PLANE;
+	drmModeAtomicReq *req;
+	struct scene s;
+	int tested = 0;
+
+	scene_init(d, &s);
+	o = s.overlay;
+	igt_require_f(has_prop(d->fd, o, t, "COLOR_ENCODING") &&
+		      has_prop(d->fd, o, t, "COLOR_RANGE"),
+		      "no COLOR_ENCODING or COLOR_RANGE\n");
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(yuv_formats); i++) {
+		const struct yuv_format *f = &yuv_formats[i];
+
+		if (!plane_has_format(d, o, f->fourcc))
+			continue;
+		check_yuv(d, &s, f, &bt709, false);
+		tested++;
+		if (f->fourcc != DRM_FORMAT_NV12)
+			continue;
+		for (unsigned int e = 0; e < ARRAY_SIZE(encodings); e++)
+			for (int full = 0; full < 2; full++)
+				if (encodings[e] != &bt709 || full)
+					check_yuv(d, &s, f, encodings[e], full);
+	}
+	igt_info("%d YCbCr formats checked\n", tested);
+
+	/* Back to the properties' defaults for what comes next. */
+	req = drmModeAtomicAlloc();
+	dut_add(req, d, o, t, "COLOR_ENCODING",
+		enum_value(d->fd, o, t, "COLOR_ENCODING", bt601.name));
+	dut_add(req, d, o, t, "COLOR_RANGE",
+		enum_value(d->fd, o, t, "COLOR_RANGE", "YCbCr limited range"));
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL), 0);
+	drmModeAtomicFree(req);
+	scene_fini(d, &s);
+	igt_require_f(tested, "the overlay lists no YCbCr format\n");
 }
 
 /*
@@ -1135,6 +1418,10 @@ int igt_main()
 	igt_describe("R1, R2, R4 and R8 framebuffers show the greys of their levels.");
 	igt_subtest("grey-formats")
 		test_grey_formats(&data);
+
+	igt_describe("Every YCbCr format the overlay lists is read right, in each encoding and range.");
+	igt_subtest("yuv-formats")
+		test_yuv_formats(&data);
 
 	igt_describe("A framebuffer at an offset in its buffer shows its own pixels.");
 	igt_subtest("fb-offset")
