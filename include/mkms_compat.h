@@ -257,10 +257,6 @@ mkms_plane_attach_async_formats(struct drm_plane *plane,
 	unsigned int i, j;
 	bool found = false;
 
-	/* The format bitmasks have 64 bits: the core's blob has this limit. */
-	if (plane->format_count > 64)
-		return -EINVAL;
-
 	/* One property per device: the first plane makes it. */
 	list_for_each_entry(prop, &dev->mode_config.property_list, head) {
 		if (!strcmp(prop->name, "IN_FORMATS_ASYNC")) {
@@ -292,6 +288,7 @@ mkms_plane_attach_async_formats(struct drm_plane *plane,
 	memcpy((void *)head + head->formats_offset, plane->format_types,
 	       formats_size);
 
+	/* A format's bit is BIT_ULL(j): plane init refuses over 64 formats. */
 	mod = (void *)head + head->modifiers_offset;
 	for (i = 0; i < plane->modifier_count; i++, mod++) {
 		for (j = 0; j < plane->format_count; j++)
