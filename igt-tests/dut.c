@@ -232,7 +232,6 @@ void dut_create_fb(struct dut *d, struct buffer *b, uint32_t w, uint32_t h,
 		   uint32_t fourcc, uint32_t bpp)
 {
 	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
-	uint64_t offset;
 
 	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h, bpp, 0, &b->handle,
 					      &b->pitch, &b->size), 0);
@@ -242,6 +241,14 @@ void dut_create_fb(struct dut *d, struct buffer *b, uint32_t w, uint32_t h,
 				   offsets, &b->fb_id, 0) == 0,
 		     "AddFB2 %.4s %ux%u: %s\n", (const char *)&fourcc, w, h,
 		     strerror(errno));
+	dut_map_buffer(d, b);
+}
+
+/* Map @b's dumb buffer (handle and size set) into b->map. */
+void dut_map_buffer(struct dut *d, struct buffer *b)
+{
+	uint64_t offset;
+
 	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
 	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      d->fd, offset);

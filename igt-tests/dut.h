@@ -71,6 +71,7 @@ void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 	     uint32_t type, const char *name, uint64_t value);
 void dut_create_fb(struct dut *d, struct buffer *b, uint32_t w, uint32_t h,
 		   uint32_t fourcc, uint32_t bpp);
+void dut_map_buffer(struct dut *d, struct buffer *b);
 void dut_free_fb(struct dut *d, struct buffer *b);
 void dut_create_buffer(struct dut *d, struct buffer *b, uint32_t color);
 void dut_set_mode(struct dut *d);

@@ -639,7 +639,6 @@ static void create_yuv_fb(struct dut *d, struct scene *s,
 	const uint32_t n = OVL_SIZE;
 	struct buffer *b = &s->ovl;
 	uint8_t *base;
-	uint64_t offset;
 
 	/* Room for a row of CbCr pairs at full resolution, and 3 planes. */
 	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, 2 * n * f->size, 3 * n,
@@ -653,10 +652,7 @@ static void create_yuv_fb(struct dut *d, struct scene *s,
 	igt_assert_f(drmModeAddFB2(d->fd, n, n, f->fourcc, handles, pitches,
 				   offsets, &b->fb_id, 0) == 0,
 		     "AddFB2 %s: %s\n", f->name, strerror(errno));
-	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      d->fd, offset);
-	igt_assert(b->map != MAP_FAILED);
+	dut_map_buffer(d, b);
 	base = (uint8_t *)b->map;
 	memset(base, 0, b->size);
 

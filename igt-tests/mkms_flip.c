@@ -32,7 +32,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
@@ -201,7 +200,6 @@ static void create_nv12(struct dut *d, struct buffer *b, uint32_t w,
 			uint32_t h)
 {
 	uint32_t handles[4], pitches[4], offsets[4] = { 0 };
-	uint64_t offset;
 
 	igt_assert_eq(drmModeCreateDumbBuffer(d->fd, w, h * 3 / 2, 8, 0,
 					      &b->handle, &b->pitch, &b->size),
@@ -212,10 +210,7 @@ static void create_nv12(struct dut *d, struct buffer *b, uint32_t w,
 	igt_assert_f(drmModeAddFB2(d->fd, w, h, DRM_FORMAT_NV12, handles,
 				   pitches, offsets, &b->fb_id, 0) == 0,
 		     "AddFB2 NV12 %ux%u: %s\n", w, h, strerror(errno));
-	igt_assert_eq(drmModeMapDumbBuffer(d->fd, b->handle, &offset), 0);
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      d->fd, offset);
-	igt_assert(b->map != MAP_FAILED);
+	dut_map_buffer(d, b);
 	memset(b->map, 0x80, b->size);
 }
 
@@ -320,13 +315,21 @@ static const uint32_t *blob_formats(const drmModePropertyBlobRes *blob)
 				  head->formats_offset);
 }
 
+static const struct drm_format_modifier *
+blob_modifiers(const drmModePropertyBlobRes *blob)
+{
+	const struct drm_format_modifier_blob *head = blob->data;
+
+	return (const void *)((const char *)blob->data +
+			      head->modifiers_offset);
+}
+
 /* Whether @blob pairs @fourcc with @modifier. */
 static bool blob_has(const drmModePropertyBlobRes *blob, uint32_t fourcc,
 		     uint64_t modifier)
 {
 	const struct drm_format_modifier_blob *head = blob->data;
-	const struct drm_format_modifier *mod =
-		(const void *)((const char *)blob->data + head->modifiers_offset);
+	const struct drm_format_modifier *mod = blob_modifiers(blob);
 
 	for (uint32_t i = 0; i < head->count_modifiers; i++) {
 		if (mod[i].modifier != modifier)
@@ -347,8 +350,7 @@ static bool blob_has(const drmModePropertyBlobRes *blob, uint32_t fourcc,
 static unsigned int blob_pairs(const drmModePropertyBlobRes *blob)
 {
 	const struct drm_format_modifier_blob *head = blob->data;
-	const struct drm_format_modifier *mod =
-		(const void *)((const char *)blob->data + head->modifiers_offset);
+	const struct drm_format_modifier *mod = blob_modifiers(blob);
 	unsigned int n = 0;
 
 	for (uint32_t i = 0; i < head->count_modifiers; i++)
