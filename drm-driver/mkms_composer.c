@@ -412,13 +412,14 @@ static void mkms_write_line(const struct mkms_rgb_format *f,
 
 /*
  * Folds one output line into the CRC @sum. The CRC is taken where a
- * display engine takes it, at the depth of the connector: 8 bits a
- * channel (the outputs have no "max bpc" property), each channel rounded
- * as a writeback to XRGB8888 rounds it, over XRGB8888 pixels with X set.
- * Frames that differ only in bits a monitor never gets have the same CRC,
- * as IGT expects when it compares a frame with a reference drawn in 8
- * bits. @xrgb is XRGB8888's format, @buf scratch space for @count pixels
- * of it.
+ * display engine takes it, at the depth the pipe sends to the connector:
+ * 8 bits a channel unless "max bpc" and the monitor allow 10
+ * (mkms_compose_args.crc_bpc), each channel rounded as a writeback to
+ * XRGB8888 (or XRGB2101010) rounds it, over pixels of that format with X
+ * set. Frames that differ only in bits a monitor never gets have the same
+ * CRC, as IGT expects when it compares a frame with a reference drawn in
+ * 8 bits. @xrgb is that format, @buf scratch space for @count pixels of
+ * it.
  */
 static u32 mkms_crc_line(u32 sum, const struct mkms_rgb_format *xrgb,
 			 const struct mkms_pixel *in, u8 *buf,
@@ -1013,8 +1014,8 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
 /**
  * mkms_compose - compose a frame, checksum it and write it back
  * @args: the frame (see struct mkms_compose_args)
- * @crc: where to store the CRC32 of the frame, at the connector's depth
- *	(see mkms_crc_line()), if args->want_crc
+ * @crc: where to store the CRC32 of the frame, at the depth of the
+ *	pipe's output (see mkms_crc_line()), if args->want_crc
  *
  * The caller guarantees that the framebuffer memory the planes and the
  * writeback registers point at stays mapped until this returns.
@@ -1052,7 +1053,8 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 		.background = mkms_background(args->background),
 	};
 	const struct mkms_rgb_format *crc_format =
-		mkms_rgb_format(DRM_FORMAT_XRGB8888);
+		mkms_rgb_format(args->crc_bpc == 10 ? DRM_FORMAT_XRGB2101010 :
+						      DRM_FORMAT_XRGB8888);
 	unsigned int x, y, i, n;
 	u32 sum = 0;
 

@@ -330,6 +330,38 @@ static const void *mkms_blob_data(const struct drm_property_blob *blob)
 	return blob ? blob->data : NULL;
 }
 
+/*
+ * The depth the pipe sends: mkms_output_bpc() of the virtual connector it
+ * drives, 8 if it drives none (a writeback connector takes the depth of
+ * its framebuffer). It changes only in a commit that has the connector,
+ * which always brings its CRTC (drm_atomic_get_connector_state()); a new
+ * "max bpc" is a modeset, as the core has it (connectors_changed).
+ */
+static void mkms_crtc_update_output_bpc(struct drm_crtc *crtc,
+					struct drm_atomic_state *state)
+{
+	struct drm_connector_state *old_conn_state, *new_conn_state;
+	struct drm_connector *connector;
+	unsigned int bpc = 8;
+	bool changed = false;
+	int i;
+
+	for_each_oldnew_connector_in_state(state, connector, old_conn_state,
+					   new_conn_state, i) {
+		if (connector->connector_type == DRM_MODE_CONNECTOR_WRITEBACK)
+			continue;
+		if (new_conn_state->crtc == crtc) {
+			bpc = mkms_output_bpc(new_conn_state);
+			changed = true;
+		} else if (old_conn_state->crtc == crtc) {
+			changed = true;
+		}
+	}
+	if (changed)
+		mkms_hw_pipe_set_output_bpc(to_mkms_device(crtc->dev),
+					    drm_crtc_index(crtc), bpc);
+}
+
 static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 				   struct drm_atomic_state *state)
 {
@@ -347,6 +379,7 @@ static void mkms_crtc_atomic_flush(struct drm_crtc *crtc,
 				       mkms_blob_data(crtc->state->degamma_lut),
 				       mkms_blob_data(crtc->state->ctm),
 				       mkms_blob_data(crtc->state->gamma_lut));
+	mkms_crtc_update_output_bpc(crtc, state);
 
 	/* The planes are programmed: the next frame is this commit's. */
 	mkms_hw_writeback_arm(to_mkms_device(crtc->dev), drm_crtc_index(crtc));

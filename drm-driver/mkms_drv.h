@@ -370,6 +370,30 @@ struct mkms_hw_wb_regs {
 /* Entries of each pipe's degamma and gamma LUT */
 #define MKMS_LUT_SIZE		1024
 
+/*
+ * The deepest output of a pipe, in bits a channel: the range of the
+ * connectors' "max bpc" property is 8 to this, and a monitor without an
+ * EDID takes this much (see mkms_output.c).
+ */
+#define MKMS_MAX_BPC		10
+
+/**
+ * mkms_output_bpc - the depth a pipe sends to a virtual connector
+ * @conn_state: the connector's state, checked (drm_atomic_check_only())
+ *
+ * The "max bpc" the core worked out for the connector
+ * (drm_connector_state.max_bpc: the smaller of the property and what the
+ * monitor takes), in the depths a pipe has: 8 or MKMS_MAX_BPC bits a
+ * channel.
+ *
+ * Returns: the depth, in bits a channel.
+ */
+static inline unsigned int
+mkms_output_bpc(const struct drm_connector_state *conn_state)
+{
+	return conn_state->max_bpc >= MKMS_MAX_BPC ? MKMS_MAX_BPC : 8;
+}
+
 /**
  * struct mkms_hw_color_regs - the colour pipeline of one pipe
  * @degamma_on: @degamma applies
@@ -426,6 +450,8 @@ void mkms_hw_pipe_set_color(struct mkms_device *mkms, unsigned int pipe,
 			    const struct drm_color_lut *gamma);
 void mkms_hw_pipe_set_background(struct mkms_device *mkms, unsigned int pipe,
 				 u64 argb);
+void mkms_hw_pipe_set_output_bpc(struct mkms_device *mkms, unsigned int pipe,
+				 unsigned int bpc);
 int mkms_hw_writeback_queue(struct mkms_device *mkms, unsigned int pipe,
 			    const struct mkms_hw_wb_regs *regs);
 void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
@@ -449,6 +475,8 @@ void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
  *	layout of the BACKGROUND_COLOR property (DRM_FORMAT_ARGB16161616);
  *	its alpha is not used, so 0 is black
  * @want_crc: compute the frame's CRC
+ * @crc_bpc: bits a channel of the pipe's output, which the CRC is taken
+ *	at: 8 or MKMS_MAX_BPC (see mkms_crc_line()); 0 is 8
  * @stop: asked before each band of MKMS_COMPOSE_BAND lines; true ends the
  *	frame there. May be NULL.
  * @stop_data: @stop's argument
@@ -464,6 +492,7 @@ struct mkms_compose_args {
 	const struct mkms_hw_color_regs *color;
 	u64 background;
 	bool want_crc;
+	unsigned int crc_bpc;
 	bool (*stop)(void *stop_data);
 	void *stop_data;
 };

@@ -61,6 +61,8 @@
  * @background: the background colour register (see
  *	mkms_compose_args.background); written under @compose_lock alone,
  *	as @color
+ * @output_bpc: bits a channel the pipe sends to its connector, 8 or
+ *	MKMS_MAX_BPC; written under @compose_lock alone, as @color
  * @compose_work: the display engine composing a frame
  * @wq: ordered workqueue of @compose_work; revoked by mkms_hw_release()
  *	after @timer, so nothing queues work on it any more
@@ -92,6 +94,7 @@ struct mkms_hw_pipe {
 	struct mutex compose_lock; /* composer vs. scanout register writes */
 	struct mkms_hw_color_regs *color;
 	u64 background;
+	unsigned int output_bpc;
 	struct work_struct compose_work;
 	struct workqueue_struct *wq;
 	struct mkms_pixel *line;
@@ -258,6 +261,7 @@ static void mkms_hw_compose_work(struct work_struct *work)
 		.wb = wb_jobs ? &wb : NULL,
 		.color = pipe->color,
 		.background = pipe->background,
+		.crc_bpc = pipe->output_bpc,
 		.want_crc = want_crc,
 		.stop = mkms_hw_unplugged,
 		.stop_data = drm,
@@ -331,6 +335,7 @@ int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes)
 
 		pipe->mkms = mkms;
 		pipe->index = i;
+		pipe->output_bpc = 8;
 		spin_lock_init(&pipe->lock);
 		hrtimer_setup(&pipe->timer, mkms_hw_vblank_timer,
 			      CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
@@ -646,6 +651,35 @@ void mkms_hw_pipe_set_background(struct mkms_device *mkms, unsigned int pipe,
 	if (p) {
 		mutex_lock(&p->compose_lock);
 		p->background = argb;
+		mutex_unlock(&p->compose_lock);
+	}
+
+	drm_dev_exit(idx);
+}
+
+/**
+ * mkms_hw_pipe_set_output_bpc - set the depth a pipe sends to its connector
+ * @mkms: the device
+ * @pipe: the pipe
+ * @bpc: bits a channel, 8 or MKMS_MAX_BPC
+ *
+ * The depth the CRC is taken at (mkms_compose_args.crc_bpc). Waits for a
+ * composition in progress, which finishes with the old value. Does nothing
+ * if the device is unplugged.
+ */
+void mkms_hw_pipe_set_output_bpc(struct mkms_device *mkms, unsigned int pipe,
+				 unsigned int bpc)
+{
+	struct mkms_hw_pipe *p;
+	int idx;
+
+	if (!drm_dev_enter(&mkms->drm, &idx))
+		return;
+
+	p = mkms_hw_pipe(mkms, pipe);
+	if (p) {
+		mutex_lock(&p->compose_lock);
+		p->output_bpc = bpc;
 		mutex_unlock(&p->compose_lock);
 	}
 

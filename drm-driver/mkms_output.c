@@ -22,10 +22,25 @@ mkms_connector_detect(struct drm_connector *connector, bool force)
 	return READ_ONCE(to_mkms_connector(connector)->status);
 }
 
+/*
+ * "max bpc" starts at 8, whatever the monitor takes, as the core's HDMI
+ * connectors and amdgpu's start: userspace that knows nothing of the
+ * property gets the 8 bits a channel it draws in, and the CRCs it
+ * compares with references drawn in 8 bits.
+ */
+static void mkms_connector_reset(struct drm_connector *connector)
+{
+	drm_atomic_helper_connector_reset(connector);
+	if (connector->state) {
+		connector->state->max_requested_bpc = 8;
+		connector->state->max_bpc = 8;
+	}
+}
+
 static const struct drm_connector_funcs mkms_connector_funcs = {
 	.detect			= mkms_connector_detect,
 	.fill_modes		= drm_helper_probe_single_connector_modes,
-	.reset			= drm_atomic_helper_connector_reset,
+	.reset			= mkms_connector_reset,
 	.atomic_duplicate_state	= drm_atomic_helper_connector_duplicate_state,
 	.atomic_destroy_state	= drm_atomic_helper_connector_destroy_state,
 };
@@ -51,7 +66,9 @@ int mkms_connector_get_modes(struct drm_connector *connector)
 /*
  * A virtual connector's modes: those of its EDID if it has one (which the
  * DRM core parses like any monitor's, broken ones included), else the
- * standard ones.
+ * standard ones. A monitor without an EDID takes MKMS_MAX_BPC bits a
+ * channel; one with an EDID what it says (8 if it says nothing). The
+ * core's debugfs output_bpc says so ("Maximum:"), which IGT reads.
  */
 static int mkms_connector_get_edid_modes(struct drm_connector *connector)
 {
@@ -61,6 +78,7 @@ static int mkms_connector_get_edid_modes(struct drm_connector *connector)
 
 	if (!mconn->edid) {
 		drm_edid_connector_update(connector, NULL);
+		connector->display_info.bpc = MKMS_MAX_BPC;
 		return mkms_connector_get_modes(connector);
 	}
 
@@ -178,6 +196,20 @@ int mkms_connectors_init(struct mkms_device *mkms, const struct mkms_desc *desc)
 					 &mkms_connector_helper_funcs);
 		/* Not by default on virtual connectors; ours can have one. */
 		drm_connector_attach_edid_property(&mconn->base);
+		if (!mconn->edid)
+			mconn->base.display_info.bpc = MKMS_MAX_BPC;
+		/*
+		 * Attaching "max bpc" writes to the state: make one now.
+		 * drm_mode_config_reset() makes the state the device starts
+		 * with, at 8 (mkms_connector_reset()).
+		 */
+		mkms_connector_reset(&mconn->base);
+		if (!mconn->base.state)
+			return -ENOMEM;
+		ret = drm_connector_attach_max_bpc_property(&mconn->base, 8,
+							    MKMS_MAX_BPC);
+		if (ret)
+			return ret;
 
 		for (j = 0; j < desc->num_encoders; j++) {
 			if (!(encoders & BIT(j)))

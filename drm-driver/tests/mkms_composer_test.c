@@ -1314,11 +1314,19 @@ static void mkms_test_crc_of_frame(struct kunit *test)
 }
 
 /* The CRC of a frame that is one colour, of format @format (@cpp bytes). */
-static u32 mkms_test_crc_of_colour(struct kunit *test, u32 format,
-				   unsigned int cpp, u64 pixel)
+static u32 mkms_test_crc_at(struct kunit *test, unsigned int bpc, u32 format,
+			    unsigned int cpp, u64 pixel)
 {
 	unsigned int i, n = MKMS_TEST_W * MKMS_TEST_H;
 	struct mkms_hw_plane_regs plane;
+	struct mkms_compose_args args = {
+		.planes = &plane,
+		.num_planes = 1,
+		.width = MKMS_TEST_W,
+		.height = MKMS_TEST_H,
+		.want_crc = true,
+		.crc_bpc = bpc,
+	};
 	u64 *pixels;
 	u32 crc;
 
@@ -1330,10 +1338,15 @@ static u32 mkms_test_crc_of_colour(struct kunit *test, u32 format,
 				mkms_test_fb(test, cpp, MKMS_TEST_W,
 					     MKMS_TEST_H, pixels),
 				MKMS_TEST_W, MKMS_TEST_H, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, mkms_test_compose(test, &plane, 1, MKMS_TEST_W,
-						MKMS_TEST_H, NULL, true, &crc),
-			0);
+	KUNIT_EXPECT_EQ(test, mkms_test_compose_args(test, &args, &crc), 0);
 	return crc;
+}
+
+/* The CRC of a frame of one colour, at the 8 bits a channel of default. */
+static u32 mkms_test_crc_of_colour(struct kunit *test, u32 format,
+				   unsigned int cpp, u64 pixel)
+{
+	return mkms_test_crc_at(test, 0, format, cpp, pixel);
 }
 
 /*
@@ -1357,6 +1370,45 @@ static void mkms_test_crc_depth(struct kunit *test)
 	KUNIT_EXPECT_NE(test, deep,
 			mkms_test_crc_of_colour(test, DRM_FORMAT_XRGB16161616,
 						8, 0x00003f7f40004000ULL));
+	/* 0 is 8 bits. */
+	KUNIT_EXPECT_EQ(test, rounded,
+			mkms_test_crc_at(test, 8, DRM_FORMAT_XRGB8888, 4,
+					 0x00404040));
+}
+
+/*
+ * At 10 bits a channel (a connector's "max bpc" of 10), the CRC tells
+ * apart 10-bit colours one step apart, which the same colours at 8 bits
+ * do not, and a 10-bit colour has the CRC of the 16-bit colours that round
+ * to it.
+ */
+static void mkms_test_crc_deep(struct kunit *test)
+{
+	/* Grey 0x100 and 0x101 in 10 bits, both 0x40 in 8. */
+	u64 grey = 0x100ULL << 20 | 0x100 << 10 | 0x100;
+	u64 step = grey + 1;
+
+	KUNIT_EXPECT_NE(test,
+			mkms_test_crc_at(test, 10, DRM_FORMAT_XRGB2101010, 4,
+					 grey),
+			mkms_test_crc_at(test, 10, DRM_FORMAT_XRGB2101010, 4,
+					 step));
+	KUNIT_EXPECT_EQ(test,
+			mkms_test_crc_at(test, 8, DRM_FORMAT_XRGB2101010, 4,
+					 grey),
+			mkms_test_crc_at(test, 8, DRM_FORMAT_XRGB2101010, 4,
+					 step));
+	/* 0x4010 is 256.00 in 10 bits; 0x4040 is 256.75, so 257. */
+	KUNIT_EXPECT_EQ(test,
+			mkms_test_crc_at(test, 10, DRM_FORMAT_XRGB2101010, 4,
+					 grey),
+			mkms_test_crc_at(test, 10, DRM_FORMAT_XRGB16161616, 8,
+					 0x0000401040104010ULL));
+	KUNIT_EXPECT_EQ(test,
+			mkms_test_crc_at(test, 10, DRM_FORMAT_XRGB2101010, 4,
+					 0x101ULL << 20 | 0x100 << 10 | 0x100),
+			mkms_test_crc_at(test, 10, DRM_FORMAT_XRGB16161616, 8,
+					 0x0000404040104010ULL));
 }
 
 /*
@@ -1434,6 +1486,7 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE(mkms_test_fast_path),
 	KUNIT_CASE(mkms_test_crc_of_frame),
 	KUNIT_CASE(mkms_test_crc_depth),
+	KUNIT_CASE(mkms_test_crc_deep),
 	KUNIT_CASE(mkms_test_small_writeback),
 	KUNIT_CASE(mkms_test_stop),
 	KUNIT_CASE(mkms_test_color_identity),
