@@ -70,6 +70,17 @@
  *		written back as XRGB8888, ARGB8888 and XRGB2101010. (mkms's
  *		engine sends every pixel through its blender for a CRC and
  *		copies what an opaque plane alone shows without one.)
+ *
+ * SUBTEST: max-bpc
+ * Description: The connector's "max bpc" ranges over 8 to 10 and starts at
+ *		8, and the core's debugfs output_bpc says the monitor takes
+ *		10 ("Maximum:", without an EDID). The CRC is taken at the
+ *		depth the pipe sends: two
+ *		XRGB2101010 greys one 10-bit step apart have one CRC at 8
+ *		bits, two at 10 and one again back at 8. A new value is a
+ *		modeset (refused without ALLOW_MODESET); values out of the
+ *		range are refused. mkms must have the property; other
+ *		drivers without it skip.
  */
 
 #define _GNU_SOURCE
@@ -1384,6 +1395,183 @@ static void test_same_without_crc(struct dut *d)
 	scene_fini(d, &s);
 }
 
+/*
+ * The CRC of the first frame after vblank @seq on CRTC 0, from its open
+ * crc/data file @fd. Lines are "frame crc"; the composer may lag behind
+ * the vblanks, so wait for the frame rather than take the latest line.
+ */
+static uint32_t crc_of_frame(int fd, uint32_t seq)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char line[64];
+	double end = dut_now() + 10;
+
+	while (dut_now() < end) {
+		unsigned int frame, crc;
+		ssize_t n;
+
+		if (poll(&pfd, 1, 100) != 1)
+			continue;
+		n = read(fd, line, sizeof(line) - 1);
+		if (n <= 0)
+			continue;
+		line[n] = '\0';
+		igt_assert_eq(sscanf(line, "%x %x", &frame, &crc), 2);
+		if ((int32_t)(frame - seq) > 0)
+			return crc;
+	}
+	igt_assert_f(false, "no CRC for a frame after %u within 10 s\n", seq);
+	return 0;
+}
+
+/* The CRTC's current vblank count. */
+static uint32_t vblank_now(struct dut *d)
+{
+	drmVBlank vbl = { .request.type = DRM_VBLANK_RELATIVE };
+
+	igt_assert_eq(drmWaitVBlank(d->fd, &vbl), 0);
+	return vbl.reply.sequence;
+}
+
+/* Show @b on the primary plane with "max bpc" @bpc. */
+static void show_at_bpc(struct dut *d, struct buffer *b, uint64_t bpc)
+{
+	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+	dut_add_plane(req, d, d->plane_id, b->fb_id, w, h, 0, 0, w, h);
+	dut_add(req, d, d->connector_id, DRM_MODE_OBJECT_CONNECTOR, "max bpc",
+		bpc);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+					  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL), 0);
+	drmModeAtomicFree(req);
+}
+
+/* "Maximum: N" of the connector's output_bpc file (the DRM core's). */
+static int output_max_bpc(struct dut *d)
+{
+	drmModeConnector *c = drmModeGetConnector(d->fd, d->connector_id);
+	char path[128], *text, *at;
+	int dir, max;
+
+	igt_assert(c);
+	snprintf(path, sizeof(path), "%s-%u/output_bpc",
+		 drmModeGetConnectorTypeName(c->connector_type),
+		 c->connector_type_id);
+	drmModeFreeConnector(c);
+	dir = igt_debugfs_dir(d->fd);
+	igt_assert_fd(dir);
+	text = igt_sysfs_get(dir, path);
+	close(dir);
+	igt_assert_f(text, "no %s in debugfs\n", path);
+	at = strstr(text, "Maximum: ");
+	igt_assert_f(at, "no \"Maximum: \" in %s: %s\n", path, text);
+	max = atoi(at + strlen("Maximum: "));
+	free(text);
+	return max;
+}
+
+static void test_max_bpc(struct dut *d)
+{
+	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	/* 0x100 and 0x101 are 10-bit steps; both are 0x40 in 8 bits. */
+	const uint32_t grey[2] = { 0xc0000000 | 0x100 << 20 | 0x100 << 10 | 0x100,
+				   0xc0000000 | 0x101 << 20 | 0x101 << 10 | 0x101 };
+	const uint64_t steps[] = { 8, 10, 8 };
+	drmModePropertyRes *prop;
+	struct buffer fb[2];
+	char module[NAME_MAX];
+	int dir, fd;
+	uint32_t id;
+
+	if (!has_prop(d->fd, d->connector_id, DRM_MODE_OBJECT_CONNECTOR,
+		      "max bpc")) {
+		igt_assert_f(!dut_module_name(d, module, sizeof(module)) ||
+			     strcmp(module, "mkms"),
+			     "mkms's connector has no \"max bpc\"\n");
+		igt_skip("no \"max bpc\" on the connector\n");
+	}
+	id = dut_prop_id(d->fd, d->connector_id, DRM_MODE_OBJECT_CONNECTOR,
+			 "max bpc");
+
+	prop = drmModeGetProperty(d->fd, id);
+	igt_assert(prop && (prop->flags & DRM_MODE_PROP_RANGE));
+	igt_assert_eq(prop->values[0], 8);
+	igt_assert_eq(prop->values[1], 10);
+	drmModeFreeProperty(prop);
+	igt_assert_eq(dut_prop_value(d->fd, d->connector_id,
+				     DRM_MODE_OBJECT_CONNECTOR, id), 8);
+	igt_assert_eq(output_max_bpc(d), 10);
+
+	/* A new depth is a modeset. */
+	{
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+		igt_assert(drmModeAtomicAddProperty(req, d->connector_id, id,
+						    10) >= 0);
+		igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+						  DRM_MODE_ATOMIC_TEST_ONLY,
+						  NULL), -EINVAL);
+		igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+						  DRM_MODE_ATOMIC_TEST_ONLY |
+						  DRM_MODE_ATOMIC_ALLOW_MODESET,
+						  NULL), 0);
+		drmModeAtomicFree(req);
+	}
+
+	/* Out of the range: refused, in a test commit as in a real one. */
+	for (int i = 0; i < 2; i++) {
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+		igt_assert(drmModeAtomicAddProperty(req, d->connector_id, id,
+						    i ? 11 : 7) >= 0);
+		igt_assert_eq(drmModeAtomicCommit(d->fd, req,
+						  DRM_MODE_ATOMIC_TEST_ONLY,
+						  NULL), -EINVAL);
+		igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL),
+			      -EINVAL);
+		drmModeAtomicFree(req);
+	}
+
+	for (int i = 0; i < 2; i++) {
+		dut_create_fb(d, &fb[i], w, h, DRM_FORMAT_XRGB2101010, 32);
+		for (uint32_t p = 0; p < fb[i].pitch / 4 * h; p++)
+			fb[i].map[p] = grey[i];
+	}
+
+	dir = igt_debugfs_dir(d->fd);
+	igt_assert_fd(dir);
+	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
+		      "the driver has no CRC capture\n");
+	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
+	fd = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
+	igt_assert_fd(fd);
+	close(dir);
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(steps); i++) {
+		uint32_t crc[2];
+
+		for (int j = 0; j < 2; j++) {
+			show_at_bpc(d, &fb[j], steps[i]);
+			crc[j] = crc_of_frame(fd, vblank_now(d));
+		}
+		igt_info("max bpc %d: CRCs %08x and %08x\n", (int)steps[i],
+			 crc[0], crc[1]);
+		if (steps[i] == 10)
+			igt_assert_f(crc[0] != crc[1],
+				     "greys one 10-bit step apart have one CRC at 10 bpc\n");
+		else
+			igt_assert_f(crc[0] == crc[1],
+				     "greys one 10-bit step apart have two CRCs at 8 bpc\n");
+	}
+	close(fd);
+
+	/* Back as dut_set_mode() left it. */
+	show_at_bpc(d, &d->buf[d->front], 8);
+	for (int i = 0; i < 2; i++)
+		dut_free_fb(d, &fb[i]);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -1430,6 +1618,10 @@ int igt_main()
 	igt_describe("Writeback gives the same frame with CRC capture on and off.");
 	igt_subtest("same-without-crc")
 		test_same_without_crc(&data);
+
+	igt_describe("The CRC is taken at the depth \"max bpc\" and the monitor allow.");
+	igt_subtest("max-bpc")
+		test_max_bpc(&data);
 
 	igt_fixture()
 		dut_close(&data);
