@@ -372,8 +372,8 @@ struct mkms_hw_wb_regs {
 
 /*
  * The deepest output of a pipe, in bits a channel: the range of the
- * connectors' "max bpc" property is 8 to this, and a monitor without an
- * EDID takes this much (see mkms_output.c).
+ * connectors' "max bpc" property is 8 to this, for a monitor whose EDID
+ * says it takes this much (see mkms_output.c).
  */
 #define MKMS_MAX_BPC		10
 

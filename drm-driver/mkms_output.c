@@ -66,9 +66,10 @@ int mkms_connector_get_modes(struct drm_connector *connector)
 /*
  * A virtual connector's modes: those of its EDID if it has one (which the
  * DRM core parses like any monitor's, broken ones included), else the
- * standard ones. A monitor without an EDID takes MKMS_MAX_BPC bits a
- * channel; one with an EDID what it says (8 if it says nothing). The
- * core's debugfs output_bpc says so ("Maximum:"), which IGT reads.
+ * standard ones. A monitor without an EDID takes 8 bits a channel, as
+ * the core assumes of one (drm_atomic_connector_check()); one with an
+ * EDID what it says, up to MKMS_MAX_BPC through "max bpc". The core's
+ * debugfs output_bpc says so ("Maximum:"), which IGT reads.
  */
 static int mkms_connector_get_edid_modes(struct drm_connector *connector)
 {
@@ -78,7 +79,6 @@ static int mkms_connector_get_edid_modes(struct drm_connector *connector)
 
 	if (!mconn->edid) {
 		drm_edid_connector_update(connector, NULL);
-		connector->display_info.bpc = MKMS_MAX_BPC;
 		return mkms_connector_get_modes(connector);
 	}
 
@@ -196,8 +196,6 @@ int mkms_connectors_init(struct mkms_device *mkms, const struct mkms_desc *desc)
 					 &mkms_connector_helper_funcs);
 		/* Not by default on virtual connectors; ours can have one. */
 		drm_connector_attach_edid_property(&mconn->base);
-		if (!mconn->edid)
-			mconn->base.display_info.bpc = MKMS_MAX_BPC;
 		/*
 		 * Attaching "max bpc" writes to the state: make one now.
 		 * drm_mode_config_reset() makes the state the device starts
