@@ -69,7 +69,8 @@ int mkms_connector_get_modes(struct drm_connector *connector)
  * standard ones. A monitor without an EDID takes 8 bits a channel, as
  * the core assumes of one (drm_atomic_connector_check()); one with an
  * EDID what it says, up to MKMS_MAX_BPC through "max bpc". The core's
- * debugfs output_bpc says so ("Maximum:"), which IGT reads.
+ * debugfs output_bpc shows what the monitor says ("Maximum:", 0 for one
+ * that says nothing), which IGT reads.
  */
 static int mkms_connector_get_edid_modes(struct drm_connector *connector)
 {

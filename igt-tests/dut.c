@@ -219,6 +219,38 @@ uint64_t dut_prop_value(int fd, uint32_t obj, uint32_t type, uint32_t prop)
 	return value;
 }
 
+/**
+ * dut_output_max_bpc - what the monitor on a connector says it takes
+ * @fd: the DRM fd
+ * @connector: the connector's id, which must be connected
+ *
+ * Returns: "Maximum: N" of the connector's debugfs output_bpc (the DRM
+ * core's display_info.bpc): the EDID's colour depth, 0 for a monitor that
+ * says nothing.
+ */
+int dut_output_max_bpc(int fd, uint32_t connector)
+{
+	drmModeConnector *c = drmModeGetConnector(fd, connector);
+	char path[128], *text, *at;
+	int dir, max;
+
+	igt_assert(c);
+	snprintf(path, sizeof(path), "%s-%u/output_bpc",
+		 drmModeGetConnectorTypeName(c->connector_type),
+		 c->connector_type_id);
+	drmModeFreeConnector(c);
+	dir = igt_debugfs_dir(fd);
+	igt_assert_fd(dir);
+	text = igt_sysfs_get(dir, path);
+	close(dir);
+	igt_assert_f(text, "no %s in debugfs\n", path);
+	at = strstr(text, "Maximum: ");
+	igt_assert_f(at, "no \"Maximum: \" in %s: %s\n", path, text);
+	max = atoi(at + strlen("Maximum: "));
+	free(text);
+	return max;
+}
+
 void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 		uint32_t type, const char *name, uint64_t value)
 {

@@ -67,6 +67,7 @@ void dut_knob_set(struct dut *d, const char *knob, const char *value);
 /* Display */
 uint32_t dut_prop_id(int fd, uint32_t obj, uint32_t type, const char *name);
 uint64_t dut_prop_value(int fd, uint32_t obj, uint32_t type, uint32_t prop);
+int dut_output_max_bpc(int fd, uint32_t connector);
 void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 	     uint32_t type, const char *name, uint64_t value);
 void dut_create_fb(struct dut *d, struct buffer *b, uint32_t w, uint32_t h,
