@@ -33,9 +33,11 @@
  *
  * SUBTEST: edid
  * Description: An EDID written to a connector gives it exactly that
- *		monitor's modes and EDID property, before enabling and while
+ *		monitor's modes, EDID property and colour depth (debugfs
+ *		output_bpc: 8, then 10 bits), before enabling and while
  *		enabled (with a hotplug uevent); a short write removes it and
- *		brings the standard modes back; one too large gets EFBIG.
+ *		brings the standard modes back, with no depth; one too large
+ *		gets EFBIG.
  *
  * SUBTEST: bad-input
  * Description: Every bad write, link and mkdir gets its errno (EINVAL,
@@ -660,9 +662,10 @@ static const struct timing t1080p = { 148500, 1920, 280, 88, 44, 1080, 45, 4, 5 
 
 /*
  * An EDID 1.4 base block whose only mode is @t, as its preferred detailed
- * timing: no established or standard timings, no continuous frequency.
+ * timing: no established or standard timings, no continuous frequency; a
+ * digital input of @bpc bits a channel (6 to 16, even).
  */
-static void make_edid(uint8_t e[128], const struct timing *t)
+static void make_edid(uint8_t e[128], const struct timing *t, int bpc)
 {
 	static const uint8_t header[8] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff,
 					   0xff, 0 };
@@ -678,7 +681,7 @@ static void make_edid(uint8_t e[128], const struct timing *t)
 	e[17] = 2026 - 1990;
 	e[18] = 1;
 	e[19] = 4;
-	e[20] = 0x80;		/* digital */
+	e[20] = 0x80 | (bpc / 2 - 2) << 4;	/* digital, depth */
 	e[21] = 52;		/* cm */
 	e[22] = 29;
 	e[23] = 120;		/* gamma 2.2 */
@@ -783,8 +786,8 @@ static void test_edid(void)
 	int fd, sock, rfd;
 	ssize_t n;
 
-	make_edid(edid720, &t720p);
-	make_edid(edid1080, &t1080p);
+	make_edid(edid720, &t720p, 8);
+	make_edid(edid1080, &t1080p, 10);
 
 	describe_two_crtcs();
 	igt_require_f(exists(path("connectors/n0/edid")),
@@ -804,12 +807,14 @@ static void test_edid(void)
 	n0 = res->connectors[0];
 	drmModeFreeResources(res);
 	assert_edid_modes(fd, n0, &t720p, edid720);
+	igt_assert_eq(dut_output_max_bpc(fd, n0), 8);
 
 	/* Another monitor while enabled. */
 	igt_assert_eq(write_bin(path("connectors/n0/edid"), edid1080, 128), 0);
 	igt_assert_f(hotplug_seen(sock, n0),
 		     "no hotplug uevent for the new EDID within 2 s\n");
 	assert_edid_modes(fd, n0, &t1080p, edid1080);
+	igt_assert_eq(dut_output_max_bpc(fd, n0), 10);
 
 	/* No monitor EDID: the standard modes, up to 8192x8192. */
 	cfs_set(path("connectors/n0/edid"), "\n");
@@ -820,6 +825,7 @@ static void test_edid(void)
 	igt_assert_f(c->count_modes > 10, "%d standard modes\n",
 		     c->count_modes);
 	drmModeFreeConnector(c);
+	igt_assert_eq(dut_output_max_bpc(fd, n0), 0);
 
 	assert_errno(write_bin(path("connectors/n0/edid"), huge, sizeof(huge)),
 		     EFBIG, "an EDID past the largest");
