@@ -64,26 +64,46 @@ int mkms_connector_get_modes(struct drm_connector *connector)
 }
 
 /*
- * A virtual connector's modes: those of its EDID if it has one (which the
- * DRM core parses like any monitor's, broken ones included), else the
- * standard ones. A monitor without an EDID takes 8 bits a channel, as
- * the core assumes of one (drm_atomic_connector_check()); one with an
- * EDID what it says, up to MKMS_MAX_BPC through "max bpc". The core's
- * debugfs output_bpc shows what the monitor says ("Maximum:", 0 for one
- * that says nothing), which IGT reads.
+ * The virtual monitor's DDC: block @block of the connector's EDID, read
+ * under mode_config.mutex (get_modes), or a failed read past its end, as
+ * a monitor without an EDID gives.
+ */
+static int mkms_connector_read_edid_block(void *context, u8 *buf,
+					  unsigned int block, size_t len)
+{
+	struct mkms_connector *mconn = context;
+	size_t start = (size_t)block * EDID_LENGTH;
+
+	if (start >= mconn->edid_len || len > mconn->edid_len - start)
+		return -EIO;
+	memcpy(buf, mconn->edid + start, len);
+	return 0;
+}
+
+/*
+ * A virtual connector's modes: those of the EDID the core reads from its
+ * monitor, as it reads any monitor's (drm_edid_read_custom(): an EDID
+ * that fails its checks is no EDID, the debugfs edid_override and the
+ * drm.edid_firmware parameter take precedence), else the standard ones.
+ * A monitor without an EDID takes 8 bits a channel, as the core assumes
+ * of one (drm_atomic_connector_check()); one with an EDID what it says,
+ * up to MKMS_MAX_BPC through "max bpc". The core's debugfs output_bpc
+ * shows what the monitor says ("Maximum:", 0 for one that says nothing),
+ * which IGT reads.
  */
 static int mkms_connector_get_edid_modes(struct drm_connector *connector)
 {
-	struct mkms_connector *mconn = to_mkms_connector(connector);
 	const struct drm_edid *drm_edid;
 	int count;
 
-	if (!mconn->edid) {
+	drm_edid = drm_edid_read_custom(connector,
+					mkms_connector_read_edid_block,
+					to_mkms_connector(connector));
+	if (!drm_edid) {
 		drm_edid_connector_update(connector, NULL);
 		return mkms_connector_get_modes(connector);
 	}
 
-	drm_edid = drm_edid_alloc(mconn->edid, mconn->edid_len);
 	count = mkms_edid_connector_update(connector, drm_edid);
 	drm_edid_free(drm_edid);
 	return count;
