@@ -583,3 +583,64 @@ void dut_ensure(struct dut *d)
 	}
 }
 
+/* EDIDs */
+
+/**
+ * dut_make_edid - an EDID 1.4 base block for a monitor of one mode
+ * @e: the block
+ * @t: the mode, the block's preferred detailed timing; no established or
+ *	standard timings, no continuous frequency
+ * @bpc: the digital input's bits a channel (6 to 16, even)
+ */
+void dut_make_edid(uint8_t e[128], const struct dut_timing *t, int bpc)
+{
+	static const uint8_t header[8] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff,
+					   0xff, 0 };
+	static const char name[13] = "mkms-igt\n    ";
+	uint8_t *d = e + 54, sum = 0;
+	int clock = t->clock_khz / 10;
+
+	memset(e, 0, 128);
+	memcpy(e, header, 8);
+	e[8] = ((('M' - '@') << 2) | (('K' - '@') >> 3));
+	e[9] = ((('K' - '@') & 7) << 5) | ('S' - '@');
+	e[16] = 1;
+	e[17] = 2026 - 1990;
+	e[18] = 1;
+	e[19] = 4;
+	e[20] = 0x80 | (bpc / 2 - 2) << 4;	/* digital, depth */
+	e[21] = 52;		/* cm */
+	e[22] = 29;
+	e[23] = 120;		/* gamma 2.2 */
+	e[24] = 0x02;		/* preferred timing is native */
+	for (int i = 38; i < 54; i++)
+		e[i] = 1;	/* standard timings unused */
+
+	d[0] = clock & 0xff;
+	d[1] = clock >> 8;
+	d[2] = t->h & 0xff;
+	d[3] = t->hblank & 0xff;
+	d[4] = (t->h >> 8) << 4 | t->hblank >> 8;
+	d[5] = t->v & 0xff;
+	d[6] = t->vblank & 0xff;
+	d[7] = (t->v >> 8) << 4 | t->vblank >> 8;
+	d[8] = t->hso & 0xff;
+	d[9] = t->hsw & 0xff;
+	d[10] = (t->vso & 0xf) << 4 | (t->vsw & 0xf);
+	d[11] = (t->hso >> 8) << 6 | (t->hsw >> 8) << 4 |
+		(t->vso >> 4) << 2 | t->vsw >> 4;
+	d[12] = 520 & 0xff;	/* mm */
+	d[13] = 290 & 0xff;
+	d[14] = (520 >> 8) << 4 | 290 >> 8;
+	d[17] = 0x1e;		/* digital separate sync, +h +v */
+
+	d = e + 72;		/* monitor name */
+	d[3] = 0xfc;
+	memcpy(d + 5, name, 13);
+	e[90 + 3] = 0x10;	/* dummy descriptors */
+	e[108 + 3] = 0x10;
+
+	for (int i = 0; i < 127; i++)
+		sum += e[i];
+	e[127] = -sum;
+}

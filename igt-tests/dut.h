@@ -50,6 +50,22 @@ struct dut {
 
 #define DUT_INIT { .fd = -1, .drv_dir = -1 }
 
+/**
+ * struct dut_timing - a mode as an EDID's detailed timing has it
+ * @clock_khz: pixel clock
+ * @h: active pixels
+ * @hblank: blanking pixels
+ * @hso: horizontal sync offset from the end of the active pixels
+ * @hsw: horizontal sync width
+ * @v: active lines
+ * @vblank: blanking lines
+ * @vso: vertical sync offset
+ * @vsw: vertical sync width
+ */
+struct dut_timing {
+	int clock_khz, h, hblank, hso, hsw, v, vblank, vso, vsw;
+};
+
 double dut_now(void);
 uint64_t dut_splitmix(uint64_t *state);
 const char *dut_kmsg_warning(int kmsg, char *buf, size_t len);
@@ -92,5 +108,8 @@ void dut_close(struct dut *d);
 void dut_attach(struct dut *d);
 void dut_ensure(struct dut *d);
 void dut_rebind_and_flip(struct dut *d);
+
+/* EDIDs */
+void dut_make_edid(uint8_t e[128], const struct dut_timing *t, int bpc);
 
 #endif /* DUT_H */

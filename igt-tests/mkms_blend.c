@@ -82,6 +82,14 @@
  *		modeset (refused without ALLOW_MODESET); values out of the
  *		range are refused. mkms must have the property; other
  *		drivers without it skip.
+ *
+ * SUBTEST: deep-monitor
+ * Description: A monitor whose EDID (the core's debugfs edid_override)
+ *		says it takes 10 bits a channel has output_bpc "Maximum: 10",
+ *		and the pipe sends it what "max bpc" allows: the two greys
+ *		have two CRCs at "max bpc" 10, one at 8 and two at 10 again.
+ *		Taking the override away brings the monitor without an EDID
+ *		back ("Maximum: 0"). Skips like max-bpc.
  */
 
 #define _GNU_SOURCE
@@ -1448,18 +1456,13 @@ static void show_at_bpc(struct dut *d, struct buffer *b, uint64_t bpc)
 	drmModeAtomicFree(req);
 }
 
-static void test_max_bpc(struct dut *d)
+/*
+ * The id of the connector's "max bpc", which mkms must have; other
+ * drivers without it skip.
+ */
+static uint32_t require_max_bpc(struct dut *d)
 {
-	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
-	/* 0x100 and 0x101 are 10-bit steps; both are 0x40 in 8 bits. */
-	const uint32_t grey[2] = { 0xc0000000 | 0x100 << 20 | 0x100 << 10 | 0x100,
-				   0xc0000000 | 0x101 << 20 | 0x101 << 10 | 0x101 };
-	const uint64_t steps[] = { 8, 10, 8 };
-	drmModePropertyRes *prop;
-	struct buffer fb[2];
 	char module[NAME_MAX];
-	int dir, fd;
-	uint32_t id;
 
 	if (!has_prop(d->fd, d->connector_id, DRM_MODE_OBJECT_CONNECTOR,
 		      "max bpc")) {
@@ -1468,8 +1471,68 @@ static void test_max_bpc(struct dut *d)
 			     "mkms's connector has no \"max bpc\"\n");
 		igt_skip("no \"max bpc\" on the connector\n");
 	}
-	id = dut_prop_id(d->fd, d->connector_id, DRM_MODE_OBJECT_CONNECTOR,
-			 "max bpc");
+	return dut_prop_id(d->fd, d->connector_id, DRM_MODE_OBJECT_CONNECTOR,
+			   "max bpc");
+}
+
+/*
+ * Show, at each "max bpc" of @steps, two XRGB2101010 greys one 10-bit
+ * step apart (0x100 and 0x101, both 0x40 in 8 bits): the pipe must send
+ * @bpc[i] bits, which gives them one CRC at 8 and two at 10. Leaves the
+ * display as dut_set_mode() did.
+ */
+static void assert_grey_crcs(struct dut *d, const uint64_t *steps,
+			     const int *bpc, unsigned int n)
+{
+	const uint32_t grey[2] = { 0xc0000000 | 0x100 << 20 | 0x100 << 10 | 0x100,
+				   0xc0000000 | 0x101 << 20 | 0x101 << 10 | 0x101 };
+	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	struct buffer fb[2];
+	int dir, fd;
+
+	for (int i = 0; i < 2; i++) {
+		dut_create_fb(d, &fb[i], w, h, DRM_FORMAT_XRGB2101010, 32);
+		for (uint32_t p = 0; p < fb[i].pitch / 4 * h; p++)
+			fb[i].map[p] = grey[i];
+	}
+
+	dir = igt_debugfs_dir(d->fd);
+	igt_assert_fd(dir);
+	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
+		      "the driver has no CRC capture\n");
+	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
+	fd = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
+	igt_assert_fd(fd);
+	close(dir);
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t crc[2];
+
+		for (int j = 0; j < 2; j++) {
+			show_at_bpc(d, &fb[j], steps[i]);
+			crc[j] = crc_of_frame(fd, vblank_now(d));
+		}
+		igt_info("max bpc %d: CRCs %08x and %08x\n", (int)steps[i],
+			 crc[0], crc[1]);
+		igt_assert_f((crc[0] != crc[1]) == (bpc[i] == 10),
+			     "greys one 10-bit step apart have %s at max bpc %d: the pipe does not send %d bits\n",
+			     crc[0] == crc[1] ? "one CRC" : "two CRCs",
+			     (int)steps[i], bpc[i]);
+	}
+	close(fd);
+
+	show_at_bpc(d, &d->buf[d->front], 8);
+	for (int i = 0; i < 2; i++)
+		dut_free_fb(d, &fb[i]);
+}
+
+static void test_max_bpc(struct dut *d)
+{
+	/* An 8-bit monitor gets 8 bits whatever "max bpc" allows. */
+	const uint64_t steps[] = { 8, 10, 8 };
+	const int bpc[] = { 8, 8, 8 };
+	drmModePropertyRes *prop;
+	uint32_t id = require_max_bpc(d);
 
 	prop = drmModeGetProperty(d->fd, id);
 	igt_assert(prop && (prop->flags & DRM_MODE_PROP_RANGE));
@@ -1511,41 +1574,85 @@ static void test_max_bpc(struct dut *d)
 		drmModeAtomicFree(req);
 	}
 
-	for (int i = 0; i < 2; i++) {
-		dut_create_fb(d, &fb[i], w, h, DRM_FORMAT_XRGB2101010, 32);
-		for (uint32_t p = 0; p < fb[i].pitch / 4 * h; p++)
-			fb[i].map[p] = grey[i];
-	}
+	assert_grey_crcs(d, steps, bpc, ARRAY_SIZE(steps));
+}
 
-	dir = igt_debugfs_dir(d->fd);
-	igt_assert_fd(dir);
-	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
-		      "the driver has no CRC capture\n");
-	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
-	fd = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
-	igt_assert_fd(fd);
-	close(dir);
+/*
+ * The connector's debugfs edid_override, opened by test_deep_monitor(),
+ * so that an exit handler can take the override away should the test end
+ * before it does: the monitor would stay a 10-bit one of one mode for the
+ * tests that run after.
+ */
+static int override_dir = -1;
+static char override_path[64];
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(steps); i++) {
-		uint32_t crc[2];
+static void write_override(const void *edid, size_t len)
+{
+	int fd = openat(override_dir, override_path, O_WRONLY);
 
-		for (int j = 0; j < 2; j++) {
-			show_at_bpc(d, &fb[j], steps[i]);
-			crc[j] = crc_of_frame(fd, vblank_now(d));
-		}
-		igt_info("max bpc %d: CRCs %08x and %08x\n", (int)steps[i],
-			 crc[0], crc[1]);
-		/* An 8-bit monitor gets 8 bits whatever "max bpc" allows. */
-		igt_assert_f(crc[0] == crc[1],
-			     "greys one 10-bit step apart have two CRCs at max bpc %d on an 8-bit monitor\n",
-			     (int)steps[i]);
-	}
+	igt_assert_f(fd >= 0, "open %s: %s\n", override_path, strerror(errno));
+	igt_assert_f(write(fd, edid, len) == (ssize_t)len, "write %s: %s\n",
+		     override_path, strerror(errno));
 	close(fd);
+}
 
-	/* Back as dut_set_mode() left it. */
-	show_at_bpc(d, &d->buf[d->front], 8);
-	for (int i = 0; i < 2; i++)
-		dut_free_fb(d, &fb[i]);
+static void reset_override(int sig)
+{
+	int fd = openat(override_dir, override_path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = write(fd, "reset", 5);
+	close(fd);
+	(void)n;	/* at exit, a failed reset has nowhere to go */
+}
+
+/* Probe the connector again, as GETCONNECTOR from the master does. */
+static void probe(struct dut *d)
+{
+	drmModeConnector *c = drmModeGetConnector(d->fd, d->connector_id);
+
+	igt_assert(c && c->connection == DRM_MODE_CONNECTED);
+	drmModeFreeConnector(c);
+}
+
+static void test_deep_monitor(struct dut *d)
+{
+	/* The mode dut_set_mode() lit, 1024x768 at 60 Hz. */
+	static const struct dut_timing xga = {
+		65000, 1024, 320, 24, 136, 768, 38, 3, 6
+	};
+	const uint64_t steps[] = { 10, 8, 10 };
+	const int bpc[] = { 10, 8, 10 };
+	drmModeConnector *c;
+	uint8_t edid[128];
+
+	require_max_bpc(d);
+	igt_require_f(d->mode.hdisplay == 1024 && d->mode.vdisplay == 768,
+		      "the monitor's mode is not 1024x768\n");
+
+	c = drmModeGetConnector(d->fd, d->connector_id);
+	igt_assert(c);
+	snprintf(override_path, sizeof(override_path), "%s-%u/edid_override",
+		 drmModeGetConnectorTypeName(c->connector_type),
+		 c->connector_type_id);
+	drmModeFreeConnector(c);
+	override_dir = igt_debugfs_dir(d->fd);
+	igt_assert_fd(override_dir);
+	igt_install_exit_handler(reset_override);
+
+	dut_make_edid(edid, &xga, 10);
+	write_override(edid, sizeof(edid));
+	probe(d);
+	igt_assert_eq(dut_output_max_bpc(d->fd, d->connector_id), 10);
+	assert_grey_crcs(d, steps, bpc, ARRAY_SIZE(steps));
+
+	write_override("reset", 5);
+	probe(d);
+	igt_assert_eq(dut_output_max_bpc(d->fd, d->connector_id), 0);
+	close(override_dir);
+	override_dir = -1;
 }
 
 int igt_main()
@@ -1598,6 +1705,10 @@ int igt_main()
 	igt_describe("The CRC is taken at the depth \"max bpc\" and the monitor allow.");
 	igt_subtest("max-bpc")
 		test_max_bpc(&data);
+
+	igt_describe("A monitor whose EDID says 10 bits gets 10 bits at \"max bpc\" 10.");
+	igt_subtest("deep-monitor")
+		test_deep_monitor(&data);
 
 	igt_fixture()
 		dut_close(&data);
