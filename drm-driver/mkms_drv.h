@@ -328,7 +328,9 @@ static inline struct mkms_output *to_mkms_output(struct drm_crtc *crtc)
  * A plain value type: the plane code fills one in and hands it to
  * mkms_hw_plane_update(), which copies it into the hardware. @vaddr stays
  * valid while it is in the hardware: the commit that replaces it programs
- * the new value (waiting for the composer) before it unmaps the old one.
+ * the new value (waiting for the composer) before it unmaps the old one,
+ * or, in an async cursor update, leaves the unmapping to work that runs
+ * after the composition in progress (mkms_hw_plane_update_async()).
  */
 struct mkms_hw_plane_regs {
 	bool enabled;
@@ -442,6 +444,10 @@ void mkms_hw_quiesce(void);
 void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 			  unsigned int plane,
 			  const struct mkms_hw_plane_regs *regs);
+int mkms_hw_plane_update_async(struct mkms_device *mkms, unsigned int pipe,
+			       unsigned int plane,
+			       const struct mkms_hw_plane_regs *regs,
+			       struct work_struct *retire);
 void mkms_hw_pipe_set_crc(struct mkms_device *mkms, unsigned int pipe,
 			  bool enabled);
 void mkms_hw_pipe_set_color(struct mkms_device *mkms, unsigned int pipe,

@@ -53,7 +53,10 @@
  * @timer: the vblank interrupt source; revoked by mkms_hw_release()
  *	before the memory it lives in is freed
  * @planes: the scanout registers of the pipe's planes; written under
- *	both @lock and @compose_lock, so either is enough to read them
+ *	@lock, and under @compose_lock too but by
+ *	mkms_hw_plane_update_async()
+ * @frame_planes: the copy of @planes a composition reads, taken under
+ *	@lock when it begins; the composer's alone
  * @compose_lock: held by the composer while it reads the framebuffers
  *	that @planes point at, and by whoever changes @planes
  * @color: the colour pipeline's registers; only the composer reads them,
@@ -87,6 +90,7 @@ struct mkms_hw_pipe {
 	ktime_t last_vblank;
 	struct hrtimer timer;
 	struct mkms_hw_plane_regs planes[MKMS_PLANES_PER_PIPE];
+	struct mkms_hw_plane_regs frame_planes[MKMS_PLANES_PER_PIPE];
 	unsigned int wb_jobs;
 	bool wb_armed;
 	struct mkms_hw_wb_regs wb;
@@ -250,9 +254,10 @@ static void mkms_hw_compose_work(struct work_struct *work)
 	}
 	pipe->crc_pending = false;
 	pipe->compose_pending = false;
+	memcpy(pipe->frame_planes, pipe->planes, sizeof(pipe->planes));
 	spin_unlock_irq(&pipe->lock);
 	args = (struct mkms_compose_args) {
-		.planes = pipe->planes,
+		.planes = pipe->frame_planes,
 		.num_planes = MKMS_PLANES_PER_PIPE,
 		.width = width,
 		.height = height,
@@ -581,6 +586,50 @@ void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 	}
 
 	drm_dev_exit(idx);
+}
+
+/**
+ * mkms_hw_plane_update_async - program a plane's scanout registers at once
+ * @mkms: the device
+ * @pipe: the pipe the plane is on
+ * @plane: the plane's index within the pipe
+ * @regs: the new register values
+ * @retire: work that releases what the old values pointed at
+ *
+ * What mkms_hw_plane_update() does, without waiting for a composition in
+ * progress: that one goes on with the registers it began with (it reads a
+ * copy), and @retire runs after it, on the pipe's ordered workqueue, so
+ * that the framebuffer the old values pointed at stays mapped until no
+ * composition reads it. Destroying the workqueue at unbind runs @retire
+ * if it has not run yet.
+ *
+ * Returns: 0, or -ENODEV if the device is unplugged: then nothing is
+ * programmed and @retire is not queued.
+ */
+int mkms_hw_plane_update_async(struct mkms_device *mkms, unsigned int pipe,
+			       unsigned int plane,
+			       const struct mkms_hw_plane_regs *regs,
+			       struct work_struct *retire)
+{
+	struct mkms_hw_pipe *p;
+	unsigned long flags;
+	int idx;
+
+	if (!drm_dev_enter(&mkms->drm, &idx))
+		return -ENODEV;
+
+	p = mkms_hw_pipe(mkms, pipe);
+	if (!p || drm_WARN_ON(&mkms->drm, plane >= MKMS_PLANES_PER_PIPE)) {
+		drm_dev_exit(idx);
+		return -ENODEV;
+	}
+	spin_lock_irqsave(&p->lock, flags);
+	p->planes[plane] = *regs;
+	spin_unlock_irqrestore(&p->lock, flags);
+	queue_work(p->wq, retire);
+
+	drm_dev_exit(idx);
+	return 0;
 }
 
 /**

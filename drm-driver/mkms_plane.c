@@ -20,6 +20,7 @@
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_atomic_helper.h>
+#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_plane.h>
 #include <drm/drm_print.h>
 
@@ -81,7 +82,7 @@ static const u64 mkms_plane_modifiers[] = {
 /*
  * What an async flip can show: a linear framebuffer of one plane (packed
  * RGB or grey), whose address alone changes, on the primary plane (the
- * core asks other planes through .atomic_async_check, which mkms has not);
+ * core asks other planes through .atomic_async_check, which says no);
  * a YCbCr framebuffer keeps its chroma elsewhere. This is also what the
  * planes' IN_FORMATS_ASYNC property lists (see mkms_compat.h).
  */
@@ -197,36 +198,151 @@ static void mkms_plane_chroma(struct mkms_hw_plane_regs *regs,
 	regs->color_range = plane_state->color_range;
 }
 
-static void mkms_plane_atomic_update(struct drm_plane *plane,
-				     struct drm_atomic_state *state)
+/* The plane's scanout registers for @plane_state. */
+static void mkms_plane_regs(struct mkms_hw_plane_regs *regs,
+			    struct drm_plane_state *plane_state)
 {
-	struct drm_plane_state *plane_state =
-		drm_atomic_get_new_plane_state(state, plane);
 	struct drm_shadow_plane_state *shadow =
 		to_drm_shadow_plane_state(plane_state);
-	struct mkms_plane *mplane = to_mkms_plane(plane);
 	struct drm_framebuffer *fb = plane_state->fb;
-	struct mkms_hw_plane_regs regs = {};
 
 	/* Mapped by the shadow-plane helpers until the next update. */
 	if (plane_state->visible && fb && !shadow->data[0].is_iomem) {
-		regs.enabled = true;
-		regs.format = fb->format->format;
-		regs.pitch = fb->pitches[0];
-		regs.cpp = fb->format->cpp[0];
+		regs->enabled = true;
+		regs->format = fb->format->format;
+		regs->pitch = fb->pitches[0];
+		regs->cpp = fb->format->cpp[0];
 		/* data[], unlike map[], is already at the fb's offsets[]. */
-		regs.vaddr = shadow->data[0].vaddr;
-		regs.src = plane_state->src;
-		regs.dst = plane_state->dst;
-		regs.zpos = plane_state->normalized_zpos;
-		regs.alpha = plane_state->alpha;
-		regs.blend = plane_state->pixel_blend_mode;
-		regs.rotation = plane_state->rotation;
-		mkms_plane_chroma(&regs, plane_state);
+		regs->vaddr = shadow->data[0].vaddr;
+		regs->src = plane_state->src;
+		regs->dst = plane_state->dst;
+		regs->zpos = plane_state->normalized_zpos;
+		regs->alpha = plane_state->alpha;
+		regs->blend = plane_state->pixel_blend_mode;
+		regs->rotation = plane_state->rotation;
+		mkms_plane_chroma(regs, plane_state);
 	}
+}
 
+static void mkms_plane_atomic_update(struct drm_plane *plane,
+				     struct drm_atomic_state *state)
+{
+	struct mkms_plane *mplane = to_mkms_plane(plane);
+	struct mkms_hw_plane_regs regs = {};
+
+	mkms_plane_regs(&regs, drm_atomic_get_new_plane_state(state, plane));
 	mkms_hw_plane_update(to_mkms_device(plane->dev), mplane->pipe,
 			     mplane->slot, &regs);
+}
+
+/*
+ * A legacy cursor ioctl moves the cursor or gives it another image at
+ * once, as display hardware's cursor registers do, not at the next
+ * vblank: the core commits it through these two hooks when the cursor
+ * plane is all it changes and its previous commit has programmed the
+ * hardware (drm_atomic_helper_async_check()). Without them it would wait
+ * behind a page flip in flight for the flip's vblank. No other plane, and
+ * no async page flip (@flip), goes this way.
+ */
+static int mkms_plane_atomic_async_check(struct drm_plane *plane,
+					 struct drm_atomic_state *state,
+					 bool flip)
+{
+	if (plane->type != DRM_PLANE_TYPE_CURSOR || flip)
+		return -EINVAL;
+	return 0;
+}
+
+MKMS_ASYNC_CHECK_SHIM(mkms_plane_atomic_async_check)
+
+/**
+ * struct mkms_plane_retired - a framebuffer an async update took off a plane
+ * @work: unmaps and releases it, after the composition in progress
+ * @fb: the framebuffer; its reference
+ * @map: its shadow-plane mapping
+ */
+struct mkms_plane_retired {
+	struct work_struct work;
+	struct drm_framebuffer *fb;
+	struct iosys_map map[DRM_FORMAT_MAX_PLANES];
+};
+
+static void mkms_plane_retire_work(struct work_struct *work)
+{
+	struct mkms_plane_retired *r =
+		container_of(work, struct mkms_plane_retired, work);
+
+	drm_gem_fb_vunmap(r->fb, r->map);
+	drm_framebuffer_put(r->fb);
+	kfree(r);
+}
+
+/*
+ * The update is made in the current state, which the core swaps the new
+ * framebuffer into, leaving the old one to the new state to release
+ * (drm_atomic_helper_async_commit()). The registers change at once, not
+ * after the composition in progress as in a commit: that one may be
+ * computing a CRC, which under emulation takes many frames, and a cursor
+ * update must not wait for a vblank. So the old framebuffer's mapping
+ * does not go with it to the new state, whose clean-up would unmap it at
+ * once: the retire work unmaps it after that composition
+ * (mkms_hw_plane_update_async()). Should that work not be had, or the
+ * device be unplugged, the update waits for the composer instead, and the
+ * mapping goes with its framebuffer.
+ */
+static void mkms_plane_atomic_async_update(struct drm_plane *plane,
+					   struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new_state =
+		drm_atomic_get_new_plane_state(state, plane);
+	struct drm_plane_state *cur = plane->state;
+	struct drm_shadow_plane_state *cur_shadow =
+		to_drm_shadow_plane_state(cur);
+	struct drm_shadow_plane_state *new_shadow =
+		to_drm_shadow_plane_state(new_state);
+	struct mkms_device *mkms = to_mkms_device(plane->dev);
+	struct mkms_plane *mplane = to_mkms_plane(plane);
+	struct mkms_hw_plane_regs regs = {};
+	struct mkms_plane_retired *r;
+	unsigned int i;
+
+	swap(cur->fb, new_state->fb);
+	for (i = 0; i < DRM_FORMAT_MAX_PLANES; i++) {
+		swap(cur_shadow->map[i], new_shadow->map[i]);
+		swap(cur_shadow->data[i], new_shadow->data[i]);
+	}
+	cur->crtc_x = new_state->crtc_x;
+	cur->crtc_y = new_state->crtc_y;
+	cur->crtc_w = new_state->crtc_w;
+	cur->crtc_h = new_state->crtc_h;
+	cur->src_x = new_state->src_x;
+	cur->src_y = new_state->src_y;
+	cur->src_w = new_state->src_w;
+	cur->src_h = new_state->src_h;
+	cur->src = new_state->src;
+	cur->dst = new_state->dst;
+	cur->visible = new_state->visible;
+	mkms_plane_regs(&regs, cur);
+
+	r = new_state->fb ? kzalloc(sizeof(*r), GFP_KERNEL) : NULL;
+	if (r) {
+		INIT_WORK(&r->work, mkms_plane_retire_work);
+		r->fb = new_state->fb;
+		drm_framebuffer_get(r->fb);
+		memcpy(r->map, new_shadow->map, sizeof(r->map));
+		if (!mkms_hw_plane_update_async(mkms, mplane->pipe,
+						mplane->slot, &regs,
+						&r->work)) {
+			for (i = 0; i < DRM_FORMAT_MAX_PLANES; i++) {
+				iosys_map_clear(&new_shadow->map[i]);
+				iosys_map_clear(&new_shadow->data[i]);
+			}
+			return;
+		}
+		drm_framebuffer_put(r->fb);
+		kfree(r);
+	}
+	mkms_hw_plane_update(mkms, mplane->pipe, mplane->slot, &regs);
 }
 
 static void mkms_plane_atomic_disable(struct drm_plane *plane,
@@ -244,6 +360,8 @@ static const struct drm_plane_helper_funcs mkms_plane_helper_funcs = {
 	.atomic_check	= mkms_plane_atomic_check,
 	.atomic_update	= mkms_plane_atomic_update,
 	.atomic_disable	= mkms_plane_atomic_disable,
+	.atomic_async_check = mkms_plane_atomic_async_check_compat,
+	.atomic_async_update = mkms_plane_atomic_async_update,
 };
 
 /* The plane properties every mkms plane has. */

@@ -50,6 +50,30 @@
 #endif
 
 /*
+ * 6.15 gave drm_plane_helper_funcs.atomic_async_check a third argument,
+ * flip: true when the core asks whether a plane other than the primary
+ * can take part in an async page flip, false for a legacy cursor update,
+ * the only question before. The driver's hook takes the three;
+ * MKMS_ASYNC_CHECK_SHIM(fn) defines fn_compat(), the hook with the
+ * kernel's arguments, which asks fn (with flip false before 6.15).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+#define MKMS_ASYNC_CHECK_SHIM(fn)					\
+static int fn##_compat(struct drm_plane *plane,				\
+		       struct drm_atomic_state *state, bool flip)	\
+{									\
+	return fn(plane, state, flip);					\
+}
+#else
+#define MKMS_ASYNC_CHECK_SHIM(fn)					\
+static int fn##_compat(struct drm_plane *plane,				\
+		       struct drm_atomic_state *state)			\
+{									\
+	return fn(plane, state, false);					\
+}
+#endif
+
+/*
  * 7.x added kzalloc_obj() (typed, GFP_KERNEL if no flags are given), which
  * its checkpatch prefers to kzalloc(sizeof(...)). Pass the flags: before
  * 7.x they are not optional.
