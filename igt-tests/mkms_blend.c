@@ -1579,12 +1579,15 @@ static void test_max_bpc(struct dut *d)
 
 /*
  * The connector's debugfs edid_override, opened by test_deep_monitor(),
- * so that an exit handler can take the override away should the test end
- * before it does: the monitor would stay a 10-bit one of one mode for the
- * tests that run after.
+ * and its device and "max bpc", so that the last fixture, or an exit
+ * handler on a signal, can put the monitor back should the subtest fail
+ * before it does: it would stay a 10-bit one of one mode, driven at 10
+ * bits, for the tests that run after.
  */
 static int override_dir = -1;
 static char override_path[64];
+static struct dut *override_dut;
+static uint32_t override_max_bpc;
 
 static void write_override(const void *edid, size_t len)
 {
@@ -1598,14 +1601,30 @@ static void write_override(const void *edid, size_t len)
 
 static void reset_override(int sig)
 {
-	int fd = openat(override_dir, override_path, O_WRONLY);
+	struct dut *d = override_dut;
+	drmModeAtomicReq *req;
+	drmModeConnector *c;
 	ssize_t n;
+	int fd;
 
-	if (fd < 0)
+	if (override_dir < 0)
 		return;
-	n = write(fd, "reset", 5);
-	close(fd);
-	(void)n;	/* at exit, a failed reset has nowhere to go */
+	/* At exit, a failure has nowhere to go: each step is best effort. */
+	fd = openat(override_dir, override_path, O_WRONLY);
+	if (fd >= 0) {
+		n = write(fd, "reset", 5);
+		close(fd);
+		(void)n;
+	}
+	/* The monitor without an EDID now, not at the next probe. */
+	c = drmModeGetConnector(d->fd, d->connector_id);
+	drmModeFreeConnector(c);
+	req = drmModeAtomicAlloc();
+	if (req && drmModeAtomicAddProperty(req, d->connector_id,
+					    override_max_bpc, 8) >= 0)
+		drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
+				    NULL);
+	drmModeAtomicFree(req);
 }
 
 /* Probe the connector again, as GETCONNECTOR from the master does. */
@@ -1628,7 +1647,7 @@ static void test_deep_monitor(struct dut *d)
 	drmModeConnector *c;
 	uint8_t edid[128];
 
-	require_max_bpc(d);
+	override_max_bpc = require_max_bpc(d);
 	igt_require_f(d->mode.hdisplay == 1024 && d->mode.vdisplay == 768,
 		      "the monitor's mode is not 1024x768\n");
 
@@ -1638,6 +1657,7 @@ static void test_deep_monitor(struct dut *d)
 		 drmModeGetConnectorTypeName(c->connector_type),
 		 c->connector_type_id);
 	drmModeFreeConnector(c);
+	override_dut = d;
 	override_dir = igt_debugfs_dir(d->fd);
 	igt_assert_fd(override_dir);
 	igt_install_exit_handler(reset_override);
@@ -1710,6 +1730,8 @@ int igt_main()
 	igt_subtest("deep-monitor")
 		test_deep_monitor(&data);
 
-	igt_fixture()
+	igt_fixture() {
+		reset_override(0);
 		dut_close(&data);
+	}
 }
