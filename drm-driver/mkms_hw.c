@@ -58,7 +58,8 @@
  * @frame_planes: the copy of @planes a composition reads, taken under
  *	@lock when it begins; the composer's alone
  * @compose_lock: held by the composer while it reads the framebuffers
- *	that @planes point at, and by whoever changes @planes
+ *	that @planes point at, and by whoever changes @planes but
+ *	mkms_hw_plane_update_async()
  * @color: the colour pipeline's registers; only the composer reads them,
  *	so they are written under @compose_lock alone
  * @background: the background colour register (see
