@@ -220,6 +220,28 @@ uint64_t dut_prop_value(int fd, uint32_t obj, uint32_t type, uint32_t prop)
 }
 
 /**
+ * dut_connector_debugfs_path - a file of a connector's debugfs directory
+ * @fd: the DRM fd
+ * @connector: the connector's id
+ * @file: the file's name in the directory, e.g. "edid_override"
+ * @path: where to write the path, relative to the device's debugfs
+ *	directory (igt_debugfs_dir()): "<type>-<type id>/<file>", the name
+ *	the DRM core gives the directory
+ * @size: the size of @path
+ */
+void dut_connector_debugfs_path(int fd, uint32_t connector, const char *file,
+				char *path, size_t size)
+{
+	drmModeConnector *c = drmModeGetConnector(fd, connector);
+
+	igt_assert(c);
+	snprintf(path, size, "%s-%u/%s",
+		 drmModeGetConnectorTypeName(c->connector_type),
+		 c->connector_type_id, file);
+	drmModeFreeConnector(c);
+}
+
+/**
  * dut_output_max_bpc - what the monitor on a connector says it takes
  * @fd: the DRM fd
  * @connector: the connector's id, which must be connected
@@ -230,15 +252,11 @@ uint64_t dut_prop_value(int fd, uint32_t obj, uint32_t type, uint32_t prop)
  */
 int dut_output_max_bpc(int fd, uint32_t connector)
 {
-	drmModeConnector *c = drmModeGetConnector(fd, connector);
 	char path[128], *text, *at;
 	int dir, max;
 
-	igt_assert(c);
-	snprintf(path, sizeof(path), "%s-%u/output_bpc",
-		 drmModeGetConnectorTypeName(c->connector_type),
-		 c->connector_type_id);
-	drmModeFreeConnector(c);
+	dut_connector_debugfs_path(fd, connector, "output_bpc", path,
+				   sizeof(path));
 	dir = igt_debugfs_dir(fd);
 	igt_assert_fd(dir);
 	text = igt_sysfs_get(dir, path);

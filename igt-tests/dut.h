@@ -83,6 +83,8 @@ void dut_knob_set(struct dut *d, const char *knob, const char *value);
 /* Display */
 uint32_t dut_prop_id(int fd, uint32_t obj, uint32_t type, const char *name);
 uint64_t dut_prop_value(int fd, uint32_t obj, uint32_t type, uint32_t prop);
+void dut_connector_debugfs_path(int fd, uint32_t connector, const char *file,
+				char *path, size_t size);
 int dut_output_max_bpc(int fd, uint32_t connector);
 void dut_add(drmModeAtomicReq *req, struct dut *d, uint32_t obj,
 	     uint32_t type, const char *name, uint64_t value);

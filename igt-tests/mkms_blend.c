@@ -1644,19 +1644,14 @@ static void test_deep_monitor(struct dut *d)
 	};
 	const uint64_t steps[] = { 10, 8, 10 };
 	const int bpc[] = { 10, 8, 10 };
-	drmModeConnector *c;
 	uint8_t edid[128];
 
 	override_max_bpc = require_max_bpc(d);
 	igt_require_f(d->mode.hdisplay == 1024 && d->mode.vdisplay == 768,
 		      "the monitor's mode is not 1024x768\n");
 
-	c = drmModeGetConnector(d->fd, d->connector_id);
-	igt_assert(c);
-	snprintf(override_path, sizeof(override_path), "%s-%u/edid_override",
-		 drmModeGetConnectorTypeName(c->connector_type),
-		 c->connector_type_id);
-	drmModeFreeConnector(c);
+	dut_connector_debugfs_path(d->fd, d->connector_id, "edid_override",
+				   override_path, sizeof(override_path));
 	override_dut = d;
 	override_dir = igt_debugfs_dir(d->fd);
 	igt_assert_fd(override_dir);
