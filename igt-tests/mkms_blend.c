@@ -1625,6 +1625,9 @@ static void reset_override(int sig)
 		drmModeAtomicCommit(d->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
 				    NULL);
 	drmModeAtomicFree(req);
+	/* Once: the exit handler comes after the last fixture's call. */
+	close(override_dir);
+	override_dir = -1;
 }
 
 /* Probe the connector again, as GETCONNECTOR from the master does. */
