@@ -778,9 +778,10 @@ static unsigned int mkms_sort_planes(const struct mkms_hw_plane_regs *planes,
  * @wb_format: its format
  * @color: the colour pipeline, or NULL if it does nothing
  * @background: what a line starts from where no opaque plane covers it
- * @direct: the writeback destination may be written from the planes
- *	without the blender in between: no CRC is wanted and there is no
- *	colour pipeline
+ * @direct: what a plane alone shows may go to the outputs as a masked
+ *	copy, without the blender in between: there is no colour pipeline,
+ *	and a CRC, if one is wanted, is taken over a line of its own
+ *	(mkms_compose_args.crc_line)
  */
 struct mkms_frame {
 	const struct mkms_hw_plane_regs *planes[MKMS_PLANES_PER_PIPE];
@@ -890,22 +891,34 @@ static void mkms_blend_span(const struct mkms_frame *fr, unsigned int y,
 	}
 }
 
-/* Columns [@x1, @x2) of fr->line to the writeback destination's line @y. */
-static void mkms_write_span(const struct mkms_frame *fr, unsigned int y,
-			    unsigned int x1, unsigned int x2)
-{
-	const struct mkms_hw_wb_regs *wb = fr->wb;
+/**
+ * struct mkms_out - a line of one of the composer's outputs
+ * @format: the output's format
+ * @vaddr: the line's first pixel
+ * @width: pixels in the line: columns from there on are not written
+ *
+ * The outputs are the writeback destination and the CRC's line.
+ */
+struct mkms_out {
+	const struct mkms_rgb_format *format;
+	u8 *vaddr;
+	unsigned int width;
+};
 
-	x2 = min(x2, wb->width);
+/* Columns [@x1, @x2) of fr->line to the output line @out. */
+static void mkms_write_span(const struct mkms_frame *fr,
+			    const struct mkms_out *out, unsigned int x1,
+			    unsigned int x2)
+{
+	x2 = min(x2, out->width);
 	if (x1 < x2)
-		mkms_write_line(fr->wb_format, fr->line + x1,
-				wb->vaddr + (size_t)y * wb->pitch +
-				x1 * wb->cpp, x2 - x1);
+		mkms_write_line(out->format, fr->line + x1,
+				out->vaddr + x1 * out->format->cpp, x2 - x1);
 }
 
 /*
- * Whether pixels of format @from reach the writeback destination in
- * format @to unchanged but for the bits no colour uses: the blender
+ * Whether pixels of format @from reach an output in format @to unchanged
+ * but for the bits no colour uses: the blender
  * widens each channel to 16 bits and rounds it back to its width, which
  * gives back the same value, so a copy is exact.
  */
@@ -925,29 +938,29 @@ static bool mkms_same_colour_bits(const struct mkms_rgb_format *from,
 
 /*
  * Columns [@x1, @x2) of line @y straight from plane @base (opaque,
- * mkms_plane_unit(), mkms_same_colour_bits() as the destination) to the
- * writeback destination: the colour bits copied, the others set, as
- * mkms_write_line() sets them.
+ * mkms_plane_unit(), mkms_same_colour_bits() as the output) to the output
+ * line @out: the colour bits copied, the others set, as mkms_write_line()
+ * sets them.
  */
-static void mkms_copy_span(const struct mkms_frame *fr, unsigned int y,
+static void mkms_copy_span(const struct mkms_frame *fr,
+			   const struct mkms_out *out, unsigned int y,
 			   int base, unsigned int x1, unsigned int x2)
 {
 	const struct mkms_hw_plane_regs *p = fr->planes[base];
-	const struct mkms_rgb_format *f = fr->wb_format;
-	const struct mkms_hw_wb_regs *wb = fr->wb;
+	const struct mkms_rgb_format *f = out->format;
 	u64 all = f->cpp < 8 ? BIT_ULL(f->cpp * 8) - 1 : U64_MAX;
 	u64 colour = 0;
 	unsigned int x, c;
 	const u8 *src;
 	u8 *dst;
 
-	x2 = min(x2, wb->width);
+	x2 = min(x2, out->width);
 	if (x1 >= x2)
 		return;
 	for (c = 0; c < 3; c++)
 		colour |= (BIT_ULL(f->bits[c]) - 1) << f->shift[c];
 	src = mkms_plane_pixel(p, x1 - p->dst.x1, y - p->dst.y1);
-	dst = wb->vaddr + (size_t)y * wb->pitch + x1 * wb->cpp;
+	dst = out->vaddr + x1 * f->cpp;
 
 	if (f->cpp == 4) {
 		/* Two little-endian pixels a word. */
@@ -967,11 +980,12 @@ static void mkms_copy_span(const struct mkms_frame *fr, unsigned int y,
 }
 
 /*
- * Line @y to the writeback destination without the CRC: the columns that
- * only plane @base shows are copied if its pixels need no conversion, the
- * others blended. The spans of the planes above @base are merged first.
+ * Line @y to the output line @out: the columns that only plane @base
+ * shows are copied if its pixels need no conversion, the others blended.
+ * The spans of the planes above @base are merged first.
  */
 static void mkms_compose_line_direct(const struct mkms_frame *fr,
+				     const struct mkms_out *out,
 				     unsigned int y, int base)
 {
 	unsigned int start[MKMS_PLANES_PER_PIPE], end[MKMS_PLANES_PER_PIPE];
@@ -980,9 +994,9 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
 
 	p = base >= 0 ? fr->planes[base] : NULL;
 	if (!p || !mkms_plane_unit(p) ||
-	    !mkms_same_colour_bits(fr->formats[base], fr->wb_format)) {
+	    !mkms_same_colour_bits(fr->formats[base], out->format)) {
 		mkms_blend_span(fr, y, base, 0, fr->width);
-		mkms_write_span(fr, y, 0, fr->width);
+		mkms_write_span(fr, out, 0, fr->width);
 		return;
 	}
 
@@ -1003,12 +1017,50 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
 		x2 = end[i];
 		for (j = i + 1; j < n && start[j] <= x2; j++)
 			x2 = max(x2, end[j]);
-		mkms_copy_span(fr, y, base, x, x1);
+		mkms_copy_span(fr, out, y, base, x, x1);
 		mkms_blend_span(fr, y, base, x1, x2);
-		mkms_write_span(fr, y, x1, x2);
+		mkms_write_span(fr, out, x1, x2);
 		x = x2;
 	}
-	mkms_copy_span(fr, y, base, x, fr->width);
+	mkms_copy_span(fr, out, y, base, x, fr->width);
+}
+
+/* Line @y of the writeback destination, as an output line. */
+static struct mkms_out mkms_wb_out(const struct mkms_frame *fr,
+				   unsigned int y)
+{
+	return (struct mkms_out) {
+		.format = fr->wb_format,
+		.vaddr = fr->wb->vaddr + (size_t)y * fr->wb->pitch,
+		.width = fr->wb->width,
+	};
+}
+
+/*
+ * Line @y on the direct path (see struct mkms_frame): into the CRC's line
+ * if a CRC is wanted, folded into @sum, then to the writeback destination
+ * if it has that line, a copy of the CRC's line when the formats allow it.
+ */
+static void mkms_compose_direct(const struct mkms_frame *fr,
+				const struct mkms_out *crc_out, u32 *sum,
+				unsigned int y, int base)
+{
+	struct mkms_out wb_out;
+	bool to_wb = fr->wb && y < fr->wb->height;
+
+	if (crc_out) {
+		mkms_compose_line_direct(fr, crc_out, y, base);
+		*sum = crc32_le(*sum, crc_out->vaddr,
+				crc_out->format->cpp * crc_out->width);
+	}
+	if (!to_wb)
+		return;
+	wb_out = mkms_wb_out(fr, y);
+	if (crc_out && mkms_same_colour_bits(crc_out->format, wb_out.format))
+		memcpy(wb_out.vaddr, crc_out->vaddr,
+		       min(wb_out.width, crc_out->width) * wb_out.format->cpp);
+	else
+		mkms_compose_line_direct(fr, &wb_out, y, base);
 }
 
 /**
@@ -1028,10 +1080,14 @@ static void mkms_compose_line_direct(const struct mkms_frame *fr,
  * Every pixel is what the blender and the colour pipeline make of it (see
  * the top of this file), but the blender does no more work than the
  * result needs: on each line it starts from the topmost opaque plane that
- * covers the line, and without a CRC to compute or a colour pipeline, what
- * that plane alone shows goes to the writeback destination as a masked
- * copy when the formats allow it (see mkms_same_colour_bits()), and lines
- * below the destination are skipped.
+ * covers the line, and without a colour pipeline, what that plane alone
+ * shows goes to the outputs as a masked copy when the formats allow it
+ * (see mkms_same_colour_bits()): to the CRC's line (args->crc_line) if a
+ * CRC is wanted, and to the writeback destination, as a copy of the CRC's
+ * line if their formats have the same colour bits. Without a CRC, lines
+ * below the writeback destination are skipped. Without args->crc_line, a
+ * CRC sends every pixel through the blender: that is the reference the
+ * KUnit tests hold the fast paths to.
  *
  * Before each band of MKMS_COMPOSE_BAND lines, args->stop (if set) may
  * end the frame early: the caller's device is going away and should not
@@ -1055,6 +1111,11 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 	const struct mkms_rgb_format *crc_format =
 		mkms_rgb_format(args->crc_bpc == 10 ? DRM_FORMAT_XRGB2101010 :
 						      DRM_FORMAT_XRGB8888);
+	const struct mkms_out crc_out = {
+		.format = crc_format,
+		.vaddr = args->crc_line,
+		.width = width,
+	};
 	unsigned int x, y, i, n;
 	u32 sum = 0;
 
@@ -1087,7 +1148,8 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 	if (args->color && (args->color->degamma_on || args->color->ctm_on ||
 			    args->color->gamma_on))
 		fr.color = args->color;
-	fr.direct = fr.wb && !args->want_crc && !fr.color;
+	fr.direct = !fr.color &&
+		    (args->want_crc ? !!args->crc_line : !!fr.wb);
 
 	for (y = 0; y < args->height && (fr.wb || args->want_crc); y++) {
 		int base;
@@ -1098,9 +1160,11 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 
 		base = mkms_line_base(&fr, y);
 		if (fr.direct) {
-			if (y >= fr.wb->height)
+			if (!args->want_crc && y >= fr.wb->height)
 				break;
-			mkms_compose_line_direct(&fr, y, base);
+			mkms_compose_direct(&fr, args->want_crc ? &crc_out :
+								  NULL,
+					    &sum, y, base);
 			continue;
 		}
 
@@ -1113,8 +1177,11 @@ int mkms_compose(const struct mkms_compose_args *args, u32 *crc)
 		if (args->want_crc)
 			sum = mkms_crc_line(sum, crc_format, line,
 					    (u8 *)args->stage, width);
-		if (fr.wb && y < fr.wb->height)
-			mkms_write_span(&fr, y, 0, width);
+		if (fr.wb && y < fr.wb->height) {
+			struct mkms_out wb_out = mkms_wb_out(&fr, y);
+
+			mkms_write_span(&fr, &wb_out, 0, width);
+		}
 	}
 
 	if (args->want_crc)

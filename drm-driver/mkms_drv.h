@@ -475,6 +475,9 @@ void mkms_hw_writeback_arm(struct mkms_device *mkms, unsigned int pipe);
  * @height: its active height
  * @line: scratch space for one output line of @width pixels
  * @stage: scratch space for one source line of @width pixels
+ * @crc_line: scratch space for the CRC of one line, @width * 4 bytes, or
+ *	NULL: then a CRC sends every pixel through the blender, the slow
+ *	way (see mkms_compose())
  * @wb: where to write the frame, or NULL
  * @color: the pipe's colour pipeline, or NULL: none
  * @background: the colour under all planes, 16 bits per channel in the
@@ -494,6 +497,7 @@ struct mkms_compose_args {
 	unsigned int height;
 	struct mkms_pixel *line;
 	struct mkms_pixel *stage;
+	u8 *crc_line;
 	const struct mkms_hw_wb_regs *wb;
 	const struct mkms_hw_color_regs *color;
 	u64 background;

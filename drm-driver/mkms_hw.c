@@ -72,6 +72,7 @@
  *	after @timer, so nothing queues work on it any more
  * @line: the composer's output line
  * @stage: the composer's source line
+ * @crc_line: the composer's line for the CRC
  */
 struct mkms_hw_pipe {
 	struct mkms_device *mkms;
@@ -104,6 +105,7 @@ struct mkms_hw_pipe {
 	struct workqueue_struct *wq;
 	struct mkms_pixel *line;
 	struct mkms_pixel *stage;
+	u8 *crc_line;
 };
 
 /**
@@ -264,6 +266,7 @@ static void mkms_hw_compose_work(struct work_struct *work)
 		.height = height,
 		.line = pipe->line,
 		.stage = pipe->stage,
+		.crc_line = pipe->crc_line,
 		.wb = wb_jobs ? &wb : NULL,
 		.color = pipe->color,
 		.background = pipe->background,
@@ -308,6 +311,7 @@ static void mkms_hw_release(void *data)
 			destroy_workqueue(pipe->wq);
 		kvfree(pipe->line);
 		kvfree(pipe->stage);
+		kvfree(pipe->crc_line);
 		kvfree(pipe->color);
 		mutex_destroy(&pipe->compose_lock);
 	}
@@ -362,8 +366,11 @@ int mkms_hw_init(struct mkms_device *mkms, unsigned int num_pipes)
 				      GFP_KERNEL);
 		pipe->stage = kvcalloc(MKMS_MAX_SIZE, sizeof(*pipe->stage),
 				       GFP_KERNEL);
+		pipe->crc_line = kvmalloc_array(MKMS_MAX_SIZE, sizeof(u32),
+						GFP_KERNEL);
 		pipe->color = kvzalloc(sizeof(*pipe->color), GFP_KERNEL);
-		if (!pipe->wq || !pipe->line || !pipe->stage || !pipe->color)
+		if (!pipe->wq || !pipe->line || !pipe->stage ||
+		    !pipe->crc_line || !pipe->color)
 			return -ENOMEM;
 	}
 

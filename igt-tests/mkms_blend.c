@@ -68,8 +68,9 @@
  *		X bits are not all ones, a translucent overlay and cursor
  *		crossing each other, then an opaque overlay over all of it,
  *		written back as XRGB8888, ARGB8888 and XRGB2101010. (mkms's
- *		engine sends every pixel through its blender for a CRC and
- *		copies what an opaque plane alone shows without one.)
+ *		engine copies what an opaque plane alone shows: into the
+ *		CRC's line and from there to the writeback destination with
+ *		capture on, straight to the destination without.)
  *
  * SUBTEST: max-bpc
  * Description: The connector's "max bpc" ranges over 8 to 10 and starts at

@@ -100,19 +100,68 @@ static u64 mkms_test_wb_pixel(const struct mkms_hw_wb_regs *wb,
 	return mkms_test_get(wb->vaddr + y * wb->pitch + x * wb->cpp, wb->cpp);
 }
 
-/* mkms_compose() of @args, given its scratch lines. */
-static int mkms_test_compose_args(struct kunit *test,
-				  struct mkms_compose_args *args, u32 *crc)
+/* The scratch lines of @args, of the exact size, for KASAN to watch. */
+static void mkms_test_scratch(struct kunit *test,
+			      struct mkms_compose_args *args)
 {
-	u32 unused;
-
 	args->line = kunit_kcalloc(test, args->width, sizeof(*args->line),
 				   GFP_KERNEL);
 	args->stage = kunit_kcalloc(test, args->width, sizeof(*args->stage),
 				    GFP_KERNEL);
+	args->crc_line = kunit_kcalloc(test, args->width, sizeof(u32),
+				       GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, args->line);
 	KUNIT_ASSERT_NOT_NULL(test, args->stage);
-	return mkms_compose(args, crc ?: &unused);
+	KUNIT_ASSERT_NOT_NULL(test, args->crc_line);
+}
+
+/*
+ * mkms_compose() of @args, given its scratch lines. A frame with a CRC is
+ * composed twice: first the slow way, every pixel through the blender
+ * (no crc_line), into a copy of the writeback destination, then on the
+ * fast paths, as the driver composes it. Both must give the same CRC and
+ * write the same bytes back.
+ */
+static int mkms_test_compose_args(struct kunit *test,
+				  struct mkms_compose_args *args, u32 *crc)
+{
+	const struct mkms_hw_wb_regs *wb = args->wb;
+	struct mkms_hw_wb_regs slow_wb;
+	u32 fast = 0, slow = 0;
+	size_t i, size = 0;
+	int ret, slow_ret;
+
+	mkms_test_scratch(test, args);
+	if (!args->want_crc)
+		return mkms_compose(args, &fast);
+
+	if (wb && wb->vaddr) {
+		size = (size_t)wb->pitch * wb->height;
+		slow_wb = *wb;
+		slow_wb.vaddr = kunit_kmalloc(test, size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, slow_wb.vaddr);
+		memcpy(slow_wb.vaddr, wb->vaddr, size);
+		args->wb = &slow_wb;
+	}
+	args->crc_line = NULL;
+	slow_ret = mkms_compose(args, &slow);
+	mkms_test_scratch(test, args);
+	args->wb = wb;
+	ret = mkms_compose(args, &fast);
+
+	KUNIT_EXPECT_EQ(test, ret, slow_ret);
+	if (!ret) {
+		KUNIT_EXPECT_EQ_MSG(test, fast, slow,
+				    "the fast paths' CRC is not the blender's");
+		for (i = 0; i < size && wb->vaddr[i] == slow_wb.vaddr[i]; i++)
+			;
+		KUNIT_EXPECT_EQ_MSG(test, i, size,
+				    "byte %zu written back differs from the blender's",
+				    i);
+	}
+	if (crc)
+		*crc = fast;
+	return ret;
 }
 
 /* Compose a @w x @h frame of @planes; returns mkms_compose()'s value. */
@@ -1259,8 +1308,9 @@ static unsigned int mkms_test_scene(struct kunit *test,
 
 /*
  * Without a CRC the composer copies what the primary plane alone shows
- * and blends the rest; with one it blends every pixel. Both must write
- * the same frame.
+ * and blends the rest; with one it does the same into the CRC's line, and
+ * mkms_test_compose() holds that to the blender alone. All must write the
+ * same frame.
  */
 static void mkms_test_fast_path(struct kunit *test)
 {
@@ -1449,7 +1499,10 @@ static bool mkms_test_stop_now(void *data)
 	return ++*calls > 1;
 }
 
-/* The stop callback ends a frame between bands and leaves the CRC alone. */
+/*
+ * The stop callback ends a frame between bands and leaves the CRC alone,
+ * on the blender alone and on the fast paths.
+ */
 static void mkms_test_stop(struct kunit *test)
 {
 	struct mkms_hw_plane_regs planes[3];
@@ -1460,21 +1513,85 @@ static void mkms_test_stop(struct kunit *test)
 		.want_crc = true,
 		.stop = mkms_test_stop_now,
 	};
-	unsigned int calls = 0;
-	u32 crc = 0x1234;
+	unsigned int calls, fast;
+	u32 crc;
 
 	args.num_planes = mkms_test_scene(test, planes, DRM_FORMAT_XRGB8888,
 					  false);
-	args.line = kunit_kcalloc(test, MKMS_TEST_W, sizeof(*args.line),
-				  GFP_KERNEL);
-	args.stage = kunit_kcalloc(test, MKMS_TEST_W, sizeof(*args.stage),
-				   GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, args.line);
-	KUNIT_ASSERT_NOT_NULL(test, args.stage);
-	args.stop_data = &calls;
-	KUNIT_EXPECT_EQ(test, mkms_compose(&args, &crc), -ECANCELED);
-	KUNIT_EXPECT_EQ(test, calls, 2);
-	KUNIT_EXPECT_EQ(test, crc, 0x1234);
+	for (fast = 0; fast < 2; fast++) {
+		mkms_test_scratch(test, &args);
+		if (!fast)
+			args.crc_line = NULL;
+		calls = 0;
+		crc = 0x1234;
+		args.stop_data = &calls;
+		KUNIT_EXPECT_EQ(test, mkms_compose(&args, &crc), -ECANCELED);
+		KUNIT_EXPECT_EQ(test, calls, 2);
+		KUNIT_EXPECT_EQ(test, crc, 0x1234);
+	}
+}
+
+/*
+ * The fast paths take the CRC the blender takes, for a primary plane of
+ * every format (any bits set, X and alpha too; opaque by its blend mode
+ * or blended over the background by its alpha) under a translucent
+ * overlay and a clipped cursor, at either output depth, written back in
+ * formats that the CRC's line can be copied to and ones it cannot. The
+ * comparison is mkms_test_compose_args()'s.
+ */
+static void mkms_test_crc_paths(struct kunit *test)
+{
+	static const struct { u32 fourcc; unsigned int cpp; } wbs[] = {
+		{ 0, 0 },
+		{ DRM_FORMAT_XRGB8888, 4 },
+		{ DRM_FORMAT_XRGB2101010, 4 },
+		{ DRM_FORMAT_ABGR8888, 4 },
+		{ DRM_FORMAT_RGB565, 2 },
+		{ DRM_FORMAT_XRGB16161616, 8 },
+	};
+	static const unsigned int bpcs[] = { 8, 10 };
+	static const u16 blends[] = {
+		DRM_MODE_BLEND_PIXEL_NONE, DRM_MODE_BLEND_PREMULTI,
+	};
+	const struct mkms_test_format *f = test->param_value;
+	struct mkms_hw_plane_regs planes[3];
+	struct mkms_compose_args args = {
+		.planes = planes,
+		.width = MKMS_TEST_W,
+		.height = MKMS_TEST_H,
+		.want_crc = true,
+	};
+	unsigned int i, b, d, w;
+	u64 *pixels;
+	u32 crc;
+
+	pixels = kunit_kcalloc(test, MKMS_TEST_W * MKMS_TEST_H,
+			       sizeof(*pixels), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pixels);
+	for (i = 0; i < MKMS_TEST_W * MKMS_TEST_H; i++)
+		pixels[i] = (i + 1) * 0x9e3779b97f4a7c15ULL;
+
+	args.num_planes = mkms_test_scene(test, planes, DRM_FORMAT_XRGB8888,
+					  false);
+	planes[0] = mkms_test_plane(f->fourcc, f->cpp,
+				    mkms_test_fb(test, f->cpp, MKMS_TEST_W,
+						 MKMS_TEST_H, pixels),
+				    MKMS_TEST_W, MKMS_TEST_H, 0, 0, 0);
+	for (b = 0; b < ARRAY_SIZE(blends); b++)
+		for (d = 0; d < ARRAY_SIZE(bpcs); d++)
+			for (w = 0; w < ARRAY_SIZE(wbs); w++) {
+				planes[0].blend = blends[b];
+				args.crc_bpc = bpcs[d];
+				args.wb = wbs[w].cpp ?
+					  mkms_test_wb(test, wbs[w].fourcc,
+						       wbs[w].cpp, MKMS_TEST_W,
+						       MKMS_TEST_H) : NULL;
+				KUNIT_EXPECT_EQ(test,
+						mkms_test_compose_args(test,
+								       &args,
+								       &crc),
+						0);
+			}
 }
 
 static struct kunit_case mkms_composer_tests[] = {
@@ -1489,6 +1606,7 @@ static struct kunit_case mkms_composer_tests[] = {
 	KUNIT_CASE(mkms_test_crc_deep),
 	KUNIT_CASE(mkms_test_small_writeback),
 	KUNIT_CASE(mkms_test_stop),
+	KUNIT_CASE_PARAM(mkms_test_crc_paths, mkms_test_format_gen_params),
 	KUNIT_CASE(mkms_test_color_identity),
 	KUNIT_CASE(mkms_test_color_lut),
 	KUNIT_CASE(mkms_test_color_ctm),
