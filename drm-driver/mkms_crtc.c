@@ -62,18 +62,21 @@ static const char * const mkms_crc_sources[] = { "auto" };
  *	in between gets the same CRC, so that userspace sees no gap
  * @crc: the CRC
  *
- * Called by the composer, inside drm_dev_enter().
+ * Called by the vblank timer (hardirq) or the composer, inside
+ * drm_dev_enter() and under the pipe's lock, which keeps the frames in
+ * order.
  */
 void mkms_crtc_add_crc(struct mkms_device *mkms, unsigned int pipe,
 		       u32 first_frame, u32 last_frame, u32 crc)
 {
 	struct mkms_output *output = &mkms->outputs[pipe];
+	unsigned long flags;
 	u32 frame;
 
-	spin_lock_irq(&output->crc.lock);
+	spin_lock_irqsave(&output->crc.lock, flags);
 	output->crc.last = crc;
 	output->crc.last_frame = last_frame;
-	spin_unlock_irq(&output->crc.lock);
+	spin_unlock_irqrestore(&output->crc.lock, flags);
 
 	for (frame = first_frame; frame != last_frame + 1; frame++)
 		drm_crtc_add_crc_entry(&output->crtc, true, frame, &crc);
@@ -125,7 +128,7 @@ static void mkms_crtc_crc_release_work(struct work_struct *work)
 }
 
 /*
- * Capture on: compose every frame (the vblank reference keeps the vblank
+ * Capture on: a CRC for every frame (the vblank reference keeps the vblank
  * interrupt coming) and pin the device and the module until capture is
  * off again and the core has let go of the CRTC; see
  * mkms_crtc_crc_release_work(). Capture off may come after unbind, and

@@ -100,8 +100,14 @@ static int mkms_atomic_check(struct drm_device *drm,
 	return ret;
 }
 
+/*
+ * DIRTYFB is a commit of the planes that show the framebuffer, with its
+ * clips as their damage: a CRC taken once stays the CRC of every frame
+ * until something the composer reads is written (see mkms_hw.c), and
+ * userspace drawing into a framebuffer on screen says so with DIRTYFB.
+ */
 static const struct drm_mode_config_funcs mkms_mode_config_funcs = {
-	.fb_create	= drm_gem_fb_create,
+	.fb_create	= drm_gem_fb_create_with_dirty,
 	.atomic_check	= mkms_atomic_check,
 	.atomic_commit	= drm_atomic_helper_commit,
 };

@@ -6,6 +6,16 @@
  * on an ordered workqueue whenever a frame's CRC or a copy of it through
  * the writeback registers is wanted.
  *
+ * With CRC capture on, the CRC of a frame is delivered in the vblank
+ * interrupt that starts it, as a display engine that checksums the
+ * scanout as it goes does, whenever it can be: the pipe counts the writes
+ * of whatever the composer reads (@gen in struct mkms_hw_pipe) and keeps
+ * the CRC of the latest composition, which stays the CRC of every frame
+ * until the next write. Only a frame that comes after such a write waits
+ * for a composition. So userspace that draws into a framebuffer on
+ * screen tells the driver with DIRTYFB, as with any display that does not
+ * scan memory out by itself, and DIRTYFB is a commit.
+ *
  * This is the device-lifetime side of the driver. struct mkms_hw is devm
  * memory, allocated at probe and freed when the device is unbound, while
  * the drm_device that points at it may live on for as long as userspace
@@ -36,12 +46,25 @@
  * @lock: protects the fields below against the vblank timer (hardirq)
  * @enabled: the timing generator runs and @timer is armed
  * @irq_enabled: vblank "interrupts" are delivered to the CRTC
- * @crc_enabled: each vblank composes the frame and delivers its CRC
+ * @crc_enabled: each vblank delivers the CRC of the frame it starts
  * @compose_pending: @compose_work is queued
- * @crc_pending: the next composition delivers the CRC of frames
- *	@frame_first to @frame_last
- * @frame_first: first frame the queued composition stands for
+ * @crc_pending: frames @frame_first to @frame_last wait for a CRC, which
+ *	the running composition delivers for those up to @cover_last if
+ *	@cover is set, and the next one for the others
+ * @frame_first: first frame that waits for a CRC
  * @frame_last: last one (the composer may lag behind under load)
+ * @gen: generation of what the composer reads: bumped by every write of
+ *	the scanout registers, the colour pipeline, the background, the
+ *	output depth and the mode, and when capture begins
+ * @composing: a composition that takes a CRC is running
+ * @composing_gen: the @gen it composes
+ * @cover: the running composition delivers the CRC of the frames that
+ *	wait for one up to @cover_last: they came before it began, or while
+ *	it ran and nothing changed
+ * @cover_last: see @cover
+ * @crc_valid: @crc is the CRC of generation @crc_gen
+ * @crc_gen: see @crc_valid
+ * @crc: the CRC of the latest composition
  * @wb_jobs: writeback jobs queued to the pipe and not complete yet
  * @wb_armed: the commit that queued the latest job has programmed the
  *	planes: the next vblank writes the frame back
@@ -86,6 +109,14 @@ struct mkms_hw_pipe {
 	bool crc_pending;
 	u32 frame_first;
 	u32 frame_last;
+	u32 gen;
+	bool composing;
+	u32 composing_gen;
+	bool cover;
+	u32 cover_last;
+	bool crc_valid;
+	u32 crc_gen;
+	u32 crc;
 	unsigned int width;
 	unsigned int height;
 	ktime_t period;
@@ -120,6 +151,45 @@ struct mkms_hw {
 	unsigned int num_pipes;
 	struct mkms_hw_pipe pipes[] __counted_by(num_pipes);
 };
+
+/* Something the composer reads was written: a CRC taken before is stale. */
+static void mkms_hw_pipe_changed(struct mkms_hw_pipe *pipe)
+{
+	lockdep_assert_held(&pipe->lock);
+	pipe->gen++;
+}
+
+/*
+ * The vblank that starts frame @frame, with capture on: deliver its CRC
+ * now if the latest composition's is current and no frame before it still
+ * waits, else make it wait for the running composition if that one is
+ * current, else for the next one. Called under @pipe->lock, which keeps
+ * the CRCs in frame order.
+ *
+ * Returns: whether a composition must be queued for the frame.
+ */
+static bool mkms_hw_crc_vblank(struct mkms_hw_pipe *pipe, u32 frame)
+{
+	lockdep_assert_held(&pipe->lock);
+
+	if (!pipe->crc_pending && pipe->crc_valid &&
+	    pipe->crc_gen == pipe->gen) {
+		mkms_crtc_add_crc(pipe->mkms, pipe->index, frame, frame,
+				  pipe->crc);
+		return false;
+	}
+	if (!pipe->crc_pending)
+		pipe->frame_first = frame;
+	pipe->frame_last = frame;
+	pipe->crc_pending = true;
+	/* Nothing changed since it began: no frame waits for a later one. */
+	if (pipe->composing && pipe->composing_gen == pipe->gen) {
+		pipe->cover = true;
+		pipe->cover_last = frame;
+		return false;
+	}
+	return true;
+}
 
 static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 {
@@ -156,13 +226,9 @@ static enum hrtimer_restart mkms_hw_vblank_timer(struct hrtimer *timer)
 
 	if (tick) {
 		spin_lock(&pipe->lock);
-		if (deliver && pipe->crc_enabled) {
-			if (!pipe->crc_pending)
-				pipe->frame_first = frame;
-			pipe->frame_last = frame;
-			pipe->crc_pending = true;
-		}
-		compose = (pipe->crc_pending || pipe->wb_armed) &&
+		if (deliver && pipe->crc_enabled)
+			compose = mkms_hw_crc_vblank(pipe, frame);
+		compose = (compose || pipe->wb_armed) &&
 			  !pipe->compose_pending;
 		if (compose)
 			pipe->compose_pending = true;
@@ -210,9 +276,10 @@ static bool mkms_hw_unplugged(void *drm)
 
 /*
  * The display engine: compose the frame on screen, deliver its CRC for
- * every vblank since the last composition, and write it back if a job is
- * armed. The framebuffers stay mapped while @compose_lock is held (see
- * struct mkms_hw_plane_regs), the writeback destination until its job is
+ * the frames that wait for it (see mkms_hw_crc_vblank()) and keep it for
+ * the next ones, and write the frame back if a job is armed. The
+ * framebuffers stay mapped while @compose_lock is held (see struct
+ * mkms_hw_plane_regs), the writeback destination until its job is
  * complete. Jobs complete in order, and only the latest is written: the
  * ones before it (a commit replaced them before any vblank) complete
  * with an error.
@@ -232,7 +299,7 @@ static void mkms_hw_compose_work(struct work_struct *work)
 	struct mkms_compose_args args;
 	struct mkms_hw_wb_regs wb;
 	unsigned int width, height, wb_jobs = 0;
-	u32 first, last, crc = 0;
+	u32 gen, crc = 0;
 	bool want_crc;
 	int idx, srcu, ret;
 
@@ -244,9 +311,12 @@ static void mkms_hw_compose_work(struct work_struct *work)
 
 	mutex_lock(&pipe->compose_lock);
 	spin_lock_irq(&pipe->lock);
-	want_crc = pipe->crc_pending;
-	first = pipe->frame_first;
-	last = pipe->frame_last;
+	want_crc = pipe->crc_enabled;
+	gen = pipe->gen;
+	pipe->composing = want_crc;
+	pipe->composing_gen = gen;
+	pipe->cover = want_crc && pipe->crc_pending;
+	pipe->cover_last = pipe->frame_last;
 	width = pipe->width;
 	height = pipe->height;
 	if (pipe->wb_armed) {
@@ -255,7 +325,6 @@ static void mkms_hw_compose_work(struct work_struct *work)
 		pipe->wb_jobs = 0;
 		pipe->wb_armed = false;
 	}
-	pipe->crc_pending = false;
 	pipe->compose_pending = false;
 	memcpy(pipe->frame_planes, pipe->planes, sizeof(pipe->planes));
 	spin_unlock_irq(&pipe->lock);
@@ -276,6 +345,24 @@ static void mkms_hw_compose_work(struct work_struct *work)
 		.stop_data = drm,
 	};
 	ret = mkms_compose(&args, &crc);
+
+	spin_lock_irq(&pipe->lock);
+	pipe->composing = false;
+	if (want_crc && !ret) {
+		pipe->crc = crc;
+		pipe->crc_gen = gen;
+		pipe->crc_valid = true;
+		if (pipe->cover && pipe->crc_pending) {
+			mkms_crtc_add_crc(pipe->mkms, pipe->index,
+					  pipe->frame_first, pipe->cover_last,
+					  crc);
+			/* The others have a composition queued. */
+			pipe->crc_pending = pipe->cover_last != pipe->frame_last;
+			pipe->frame_first = pipe->cover_last + 1;
+		}
+	}
+	pipe->cover = false;
+	spin_unlock_irq(&pipe->lock);
 	mutex_unlock(&pipe->compose_lock);
 	srcu_read_unlock(&mkms_compose_srcu, srcu);
 	if (ret) {
@@ -283,8 +370,6 @@ static void mkms_hw_compose_work(struct work_struct *work)
 		return;
 	}
 
-	if (want_crc)
-		mkms_crtc_add_crc(pipe->mkms, pipe->index, first, last, crc);
 	if (wb_jobs)
 		mkms_writeback_done(pipe->mkms, pipe->index, wb_jobs - 1, true);
 	drm_dev_exit(idx);
@@ -417,6 +502,7 @@ void mkms_hw_pipe_enable(struct mkms_device *mkms, unsigned int pipe,
 		now = ktime_get();
 		p->last_vblank = now;
 		p->enabled = true;
+		mkms_hw_pipe_changed(p);
 		hrtimer_start(&p->timer, ktime_add(now, p->period),
 			      HRTIMER_MODE_ABS);
 		spin_unlock_irqrestore(&p->lock, flags);
@@ -473,6 +559,7 @@ enum mkms_hw_pipe_switch {
 static int mkms_hw_pipe_set(struct mkms_device *mkms, unsigned int pipe,
 			    enum mkms_hw_pipe_switch what, bool on)
 {
+	bool compose = false;
 	struct mkms_hw_pipe *p;
 	unsigned long flags;
 	int idx;
@@ -485,7 +572,16 @@ static int mkms_hw_pipe_set(struct mkms_device *mkms, unsigned int pipe,
 		spin_lock_irqsave(&p->lock, flags);
 		switch (what) {
 		case MKMS_HW_CRC:
+			/* Frames of an earlier capture wait no more. */
 			p->crc_enabled = on;
+			p->crc_pending = false;
+			p->cover = false;
+			if (!on)
+				break;
+			/* A first CRC ready for the first vblank, if it can. */
+			mkms_hw_pipe_changed(p);
+			compose = p->enabled && !p->compose_pending;
+			p->compose_pending |= compose;
 			break;
 		case MKMS_HW_WB_ARM:
 			/* Armed only while a job is there to write. */
@@ -496,6 +592,8 @@ static int mkms_hw_pipe_set(struct mkms_device *mkms, unsigned int pipe,
 			break;
 		}
 		spin_unlock_irqrestore(&p->lock, flags);
+		if (compose)
+			queue_work(p->wq, &p->compose_work);
 	}
 
 	drm_dev_exit(idx);
@@ -589,6 +687,7 @@ void mkms_hw_plane_update(struct mkms_device *mkms, unsigned int pipe,
 		mutex_lock(&p->compose_lock);
 		spin_lock_irqsave(&p->lock, flags);
 		p->planes[plane] = *regs;
+		mkms_hw_pipe_changed(p);
 		spin_unlock_irqrestore(&p->lock, flags);
 		mutex_unlock(&p->compose_lock);
 	}
@@ -633,6 +732,7 @@ int mkms_hw_plane_update_async(struct mkms_device *mkms, unsigned int pipe,
 	}
 	spin_lock_irqsave(&p->lock, flags);
 	p->planes[plane] = *regs;
+	mkms_hw_pipe_changed(p);
 	spin_unlock_irqrestore(&p->lock, flags);
 	queue_work(p->wq, retire);
 
@@ -644,7 +744,7 @@ int mkms_hw_plane_update_async(struct mkms_device *mkms, unsigned int pipe,
  * mkms_hw_pipe_set_crc - switch a pipe's CRC generation on or off
  * @mkms: the device
  * @pipe: the pipe
- * @enabled: compose every frame and deliver its CRC
+ * @enabled: deliver the CRC of every frame
  *
  * Does nothing if the device is unplugged.
  */
@@ -680,6 +780,9 @@ void mkms_hw_pipe_set_color(struct mkms_device *mkms, unsigned int pipe,
 	if (p) {
 		mutex_lock(&p->compose_lock);
 		mkms_color_regs_load(p->color, degamma, ctm, gamma);
+		spin_lock_irq(&p->lock);
+		mkms_hw_pipe_changed(p);
+		spin_unlock_irq(&p->lock);
 		mutex_unlock(&p->compose_lock);
 	}
 
@@ -708,6 +811,9 @@ void mkms_hw_pipe_set_background(struct mkms_device *mkms, unsigned int pipe,
 	if (p) {
 		mutex_lock(&p->compose_lock);
 		p->background = argb;
+		spin_lock_irq(&p->lock);
+		mkms_hw_pipe_changed(p);
+		spin_unlock_irq(&p->lock);
 		mutex_unlock(&p->compose_lock);
 	}
 
@@ -737,6 +843,9 @@ void mkms_hw_pipe_set_output_bpc(struct mkms_device *mkms, unsigned int pipe,
 	if (p) {
 		mutex_lock(&p->compose_lock);
 		p->output_bpc = bpc;
+		spin_lock_irq(&p->lock);
+		mkms_hw_pipe_changed(p);
+		spin_unlock_irq(&p->lock);
 		mutex_unlock(&p->compose_lock);
 	}
 

@@ -91,6 +91,15 @@
  *		have two CRCs at "max bpc" 10, one at 8 and two at 10 again.
  *		Taking the override away brings the monitor without an EDID
  *		back ("Maximum: 0"). Skips like max-bpc.
+ *
+ * SUBTEST: crc-dirtyfb
+ * Description: With CRC capture on, a picture drawn into the framebuffer
+ *		on screen has its CRC once DIRTYFB says it is there: the CRC
+ *		of the same picture shown from another framebuffer, not the
+ *		one of the picture before. (mkms keeps the CRC of the latest
+ *		composition until something it composes changes, and
+ *		DIRTYFB is such a change.) Drivers without DIRTYFB (ENOSYS)
+ *		must scan memory out by themselves, and get the same checks.
  */
 
 #define _GNU_SOURCE
@@ -1434,6 +1443,25 @@ static uint32_t crc_of_frame(int fd, uint32_t seq)
 	return 0;
 }
 
+/*
+ * Turn CRC capture on CRTC 0 on: returns its crc/data, open without
+ * blocking, which keeps capture on until it is closed.
+ */
+static int crc_open(struct dut *d)
+{
+	int dir, fd;
+
+	dir = igt_debugfs_dir(d->fd);
+	igt_assert_fd(dir);
+	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
+		      "the driver has no CRC capture\n");
+	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
+	fd = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
+	igt_assert_fd(fd);
+	close(dir);
+	return fd;
+}
+
 /* The CRTC's current vblank count. */
 static uint32_t vblank_now(struct dut *d)
 {
@@ -1489,7 +1517,7 @@ static void assert_grey_crcs(struct dut *d, const uint64_t *steps,
 				   0xc0000000 | 0x101 << 20 | 0x101 << 10 | 0x101 };
 	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
 	struct buffer fb[2];
-	int dir, fd;
+	int fd;
 
 	for (int i = 0; i < 2; i++) {
 		dut_create_fb(d, &fb[i], w, h, DRM_FORMAT_XRGB2101010, 32);
@@ -1497,15 +1525,7 @@ static void assert_grey_crcs(struct dut *d, const uint64_t *steps,
 			fb[i].map[p] = grey[i];
 	}
 
-	dir = igt_debugfs_dir(d->fd);
-	igt_assert_fd(dir);
-	igt_require_f(!faccessat(dir, "crtc-0/crc/control", W_OK, 0),
-		      "the driver has no CRC capture\n");
-	igt_assert(igt_sysfs_set(dir, "crtc-0/crc/control", "auto"));
-	fd = openat(dir, "crtc-0/crc/data", O_RDONLY | O_NONBLOCK);
-	igt_assert_fd(fd);
-	close(dir);
-
+	fd = crc_open(d);
 	for (unsigned int i = 0; i < n; i++) {
 		uint32_t crc[2];
 
@@ -1674,6 +1694,64 @@ static void test_deep_monitor(struct dut *d)
 	override_dir = -1;
 }
 
+/* Show @b on the primary plane, all of the mode. */
+static void show(struct dut *d, struct buffer *b)
+{
+	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+	dut_add_plane(req, d, d->plane_id, b->fb_id, w, h, 0, 0, w, h);
+	igt_assert_eq(drmModeAtomicCommit(d->fd, req, 0, NULL), 0);
+	drmModeAtomicFree(req);
+}
+
+static void fill(struct buffer *b, uint32_t h, uint32_t pixel)
+{
+	for (uint32_t p = 0; p < b->pitch / 4 * h; p++)
+		b->map[p] = pixel;
+}
+
+static void test_crc_dirtyfb(struct dut *d)
+{
+	uint32_t w = d->mode.hdisplay, h = d->mode.vdisplay;
+	uint32_t crc_dark, crc_light, crc;
+	char module[NAME_MAX];
+	struct buffer dark, light;
+	int fd, ret;
+
+	dut_create_fb(d, &dark, w, h, DRM_FORMAT_XRGB8888, 32);
+	dut_create_fb(d, &light, w, h, DRM_FORMAT_XRGB8888, 32);
+	fill(&dark, h, 0xff303030);
+	fill(&light, h, 0xffc0c0c0);
+	fd = crc_open(d);
+
+	show(d, &light);
+	crc_light = crc_of_frame(fd, vblank_now(d));
+	show(d, &dark);
+	crc_dark = crc_of_frame(fd, vblank_now(d));
+	igt_assert_f(crc_dark != crc_light,
+		     "two greys have one CRC, %08x\n", crc_dark);
+
+	/* Draw the light grey into the dark framebuffer, on screen. */
+	fill(&dark, h, 0xffc0c0c0);
+	ret = drmModeDirtyFB(d->fd, dark.fb_id, NULL, 0);
+	if (ret == -ENOSYS)
+		igt_assert_f(!dut_module_name(d, module, sizeof(module)) ||
+			     strcmp(module, "mkms"),
+			     "mkms's framebuffers have no DIRTYFB\n");
+	else
+		igt_assert_eq(ret, 0);
+	crc = crc_of_frame(fd, vblank_now(d));
+	igt_assert_f(crc == crc_light,
+		     "the frame drawn on screen has CRC %08x, not %08x as the same picture shown from another framebuffer (the picture before had %08x)\n",
+		     crc, crc_light, crc_dark);
+	close(fd);
+
+	show(d, &d->buf[d->front]);
+	dut_free_fb(d, &dark);
+	dut_free_fb(d, &light);
+}
+
 int igt_main()
 {
 	igt_fixture() {
@@ -1728,6 +1806,10 @@ int igt_main()
 	igt_describe("A monitor whose EDID says 10 bits gets 10 bits at \"max bpc\" 10.");
 	igt_subtest("deep-monitor")
 		test_deep_monitor(&data);
+
+	igt_describe("A frame drawn on screen has its CRC once DIRTYFB says so.");
+	igt_subtest("crc-dirtyfb")
+		test_crc_dirtyfb(&data);
 
 	igt_fixture() {
 		reset_override(0);
