@@ -29,6 +29,30 @@ double dut_now(void)
 }
 
 /* splitmix64: a sequence that depends on the seed only */
+/**
+ * dut_write_file - write a buffer to a file in one write()
+ * @dir: the directory @file is relative to, or AT_FDCWD
+ * @file: the file, e.g. a configfs attribute or a debugfs file
+ * @buf: what to write
+ * @len: its size: files that take binary data (an EDID) take it whole
+ *
+ * Returns: 0, or the errno of the open or the write (EIO for a short
+ * write).
+ */
+int dut_write_file(int dir, const char *file, const void *buf, size_t len)
+{
+	int fd = openat(dir, file, O_WRONLY);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return errno;
+	n = write(fd, buf, len);
+	err = n < 0 ? errno : n != (ssize_t)len ? EIO : 0;
+	close(fd);
+	return err;
+}
+
 uint64_t dut_splitmix(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);

@@ -67,6 +67,7 @@ struct dut_timing {
 };
 
 double dut_now(void);
+int dut_write_file(int dir, const char *file, const void *buf, size_t len);
 uint64_t dut_splitmix(uint64_t *state);
 const char *dut_kmsg_warning(int kmsg, char *buf, size_t len);
 

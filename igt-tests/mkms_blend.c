@@ -1612,12 +1612,9 @@ static uint32_t override_max_bpc;
 
 static void write_override(const void *edid, size_t len)
 {
-	int fd = openat(override_dir, override_path, O_WRONLY);
+	int err = dut_write_file(override_dir, override_path, edid, len);
 
-	igt_assert_f(fd >= 0, "open %s: %s\n", override_path, strerror(errno));
-	igt_assert_f(write(fd, edid, len) == (ssize_t)len, "write %s: %s\n",
-		     override_path, strerror(errno));
-	close(fd);
+	igt_assert_f(!err, "write %s: %s\n", override_path, strerror(err));
 }
 
 static void reset_override(int sig)
@@ -1625,18 +1622,11 @@ static void reset_override(int sig)
 	struct dut *d = override_dut;
 	drmModeAtomicReq *req;
 	drmModeConnector *c;
-	ssize_t n;
-	int fd;
 
 	if (override_dir < 0)
 		return;
 	/* At exit, a failure has nowhere to go: each step is best effort. */
-	fd = openat(override_dir, override_path, O_WRONLY);
-	if (fd >= 0) {
-		n = write(fd, "reset", 5);
-		close(fd);
-		(void)n;
-	}
+	dut_write_file(override_dir, override_path, "reset", 5);
 	/* The monitor without an EDID now, not at the next probe. */
 	c = drmModeGetConnector(d->fd, d->connector_id);
 	drmModeFreeConnector(c);

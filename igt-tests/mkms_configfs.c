@@ -661,19 +661,6 @@ static const struct dut_timing t1080p = {
 };
 
 /* Write @len bytes to a binary attribute in one go; 0 or the errno. */
-static int write_bin(const char *file, const void *buf, size_t len)
-{
-	int fd = open(file, O_WRONLY);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, buf, len) != (ssize_t)len)
-		err = errno ?: EIO;
-	close(fd);
-	return err;
-}
-
 /*
  * Connector @id must have exactly the modes of an EDID whose only mode is
  * @t, and @edid as its EDID property.
@@ -734,7 +721,8 @@ static void test_edid(void)
 	describe_two_crtcs();
 	igt_require_f(exists(path("connectors/n0/edid")),
 		      "%s's connectors take no EDID\n", driver);
-	igt_assert_eq(write_bin(path("connectors/n0/edid"), edid720, 128), 0);
+	igt_assert_eq(dut_write_file(AT_FDCWD, path("connectors/n0/edid"),
+				     edid720, 128), 0);
 	rfd = open(path("connectors/n0/edid"), O_RDONLY);
 	igt_assert_fd(rfd);
 	n = read(rfd, back, sizeof(back));
@@ -752,7 +740,8 @@ static void test_edid(void)
 	igt_assert_eq(dut_output_max_bpc(fd, n0), 8);
 
 	/* Another monitor while enabled. */
-	igt_assert_eq(write_bin(path("connectors/n0/edid"), edid1080, 128), 0);
+	igt_assert_eq(dut_write_file(AT_FDCWD, path("connectors/n0/edid"),
+				     edid1080, 128), 0);
 	igt_assert_f(hotplug_seen(sock, n0),
 		     "no hotplug uevent for the new EDID within 2 s\n");
 	assert_edid_modes(fd, n0, &t1080p, edid1080);
@@ -769,7 +758,8 @@ static void test_edid(void)
 	drmModeFreeConnector(c);
 	igt_assert_eq(dut_output_max_bpc(fd, n0), 0);
 
-	assert_errno(write_bin(path("connectors/n0/edid"), huge, sizeof(huge)),
+	assert_errno(dut_write_file(AT_FDCWD, path("connectors/n0/edid"), huge,
+				    sizeof(huge)),
 		     EFBIG, "an EDID past the largest");
 
 	close(sock);
